@@ -1,0 +1,130 @@
+#include "worker/api/app.hpp"
+
+#include <boost/json.hpp>
+
+#include "worker/api/domains.hpp"
+#include "worker/api/route.hpp"
+#include "worker/auth/authenticate.hpp"
+#include "worker/json/json.hpp"
+#include "worker/util/time.hpp"
+
+namespace ve::api {
+
+namespace {
+
+const std::vector<Route>& route_table() {
+  static const std::vector<Route> table = [] {
+    std::vector<Route> all;
+    for (auto* domain : kDomains) {
+      auto part = domain();
+      all.insert(all.end(), part.begin(), part.end());
+    }
+    return all;
+  }();
+  return table;
+}
+
+/// Matches `path` against `pattern`; fills decoded `:x` / `*` segments.
+bool match(std::string_view pattern, std::string_view path, std::vector<std::string>& params) {
+  params.clear();
+  while (true) {
+    if (pattern.empty() || path.empty()) return pattern.empty() && path.empty();
+    if (pattern.front() != '/' || path.front() != '/') return false;
+    pattern.remove_prefix(1);
+    path.remove_prefix(1);
+    auto pe = pattern.find('/');
+    auto seg_pattern = pattern.substr(0, pe);
+    if (seg_pattern == "*") {
+      params.push_back(http::url_decode(path, false));
+      return true;
+    }
+    auto se = path.find('/');
+    auto segment = path.substr(0, se);
+    if (!seg_pattern.empty() && seg_pattern.front() == ':') {
+      if (segment.empty()) return false;
+      params.push_back(http::url_decode(segment, false));
+    } else if (seg_pattern != segment) {
+      return false;
+    }
+    pattern = pe == std::string_view::npos ? std::string_view() : pattern.substr(pe);
+    path = se == std::string_view::npos ? std::string_view() : path.substr(se);
+  }
+}
+
+std::string log_line(const Ctx& ctx, int status) {
+  boost::json::object o;
+  o["method"] = ctx.req.method;
+  o["route"] = ctx.route.empty() ? std::string("(none)") : ctx.route;
+  o["status"] = status;
+  o["latency_ms"] = util::now_ms() - ctx.started_ms;
+  o["principal"] = auth::kind_name(ctx.principal.kind);
+  return json::dump(o);
+}
+
+async::Task<Result<void>> authorize(Ctx& ctx, Access access) {
+  switch (access) {
+    case Access::open: co_return Result<void>();
+    case Access::session: {
+      auto s = co_await auth::session_principal(ctx);
+      if (!s.ok()) co_return s.error();
+      if (s.value()) ctx.principal = std::move(*s.value());
+      co_return Result<void>();
+    }
+    case Access::user:
+    case Access::any_bearer: {
+      // A session cookie also works for the dashboard's own fetches.
+      if (!ctx.req.header("authorization")) {
+        auto s = co_await auth::session_principal(ctx);
+        if (!s.ok()) co_return s.error();
+        if (s.value()) {
+          ctx.principal = std::move(*s.value());
+          co_return Result<void>();
+        }
+      }
+      auto p = co_await auth::authenticate_bearer(ctx);
+      if (!p.ok()) co_return p.error();
+      ctx.principal = std::move(p.value());
+      if (access == Access::user && !ctx.principal.full_access()) {
+        co_return Error{403, "forbidden", "this token may not perform this operation"};
+      }
+      co_return Result<void>();
+    }
+  }
+  co_return Result<void>();
+}
+
+async::Task<http::Response> dispatch(Ctx& ctx) {
+  bool path_known = false;
+  for (const auto& route : route_table()) {
+    if (!match(route.pattern, ctx.req.path, ctx.params)) continue;
+    path_known = true;
+    if (route.method != "*" && route.method != ctx.req.method) continue;
+    ctx.route = std::string(route.pattern);
+    auto allowed = co_await authorize(ctx, route.access);
+    if (!allowed.ok()) co_return http::error(allowed.error());
+    co_return co_await route.handler(ctx);
+  }
+  if (path_known) co_return http::error({405, "method_not_allowed", "method not allowed here"});
+  co_return http::error(not_found("no such endpoint: " + ctx.req.method + " " + ctx.req.path));
+}
+
+async::Task<http::Reply> handle(const config::Config* config, async::Io& io, http::Request req) {
+  Ctx ctx{*config, io, req};
+  ctx.started_ms = util::now_ms();
+  http::Reply reply;
+  reply.response = co_await dispatch(ctx);
+  if (reply.response.status == 401 && !http::find_header(reply.response.headers, "www-authenticate")) {
+    reply.response.headers.emplace_back("www-authenticate", "Bearer realm=\"vaultedge\"");
+  }
+  reply.log_line = log_line(ctx, reply.response.status);
+  co_return reply;
+}
+
+}  // namespace
+
+async::Handler make_handler(const config::Config& config) {
+  const config::Config* c = &config;
+  return [c](async::Io& io, http::Request req) { return handle(c, io, std::move(req)); };
+}
+
+}  // namespace ve::api

@@ -1,0 +1,38 @@
+// Who is calling (DESIGN.md "Principals and authorization").
+#pragma once
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace ve::auth {
+
+struct Principal {
+  enum class Kind { none, session, master, scoped, oauth };
+  Kind kind = Kind::none;
+  std::string user_id;   ///< tenant key for every query
+  std::string email;
+  std::string actor_id;  ///< device id (master), token id (scoped), client id (oauth), "" (session)
+  std::string client;    ///< human label for audit rows, e.g. "apilocker-cli", "dashboard"
+  std::vector<std::string> scopes;  ///< OAuth scopes; empty for other kinds
+
+  bool authenticated() const { return kind != Kind::none; }
+  /// Browser sessions and device master tokens may do everything for their user.
+  bool full_access() const { return kind == Kind::session || kind == Kind::master; }
+  bool has_scope(const std::string& s) const {
+    return std::find(scopes.begin(), scopes.end(), s) != scopes.end();
+  }
+};
+
+/// Stable lower-case name for logs and audit rows.
+inline const char* kind_name(Principal::Kind k) {
+  switch (k) {
+    case Principal::Kind::session: return "session";
+    case Principal::Kind::master: return "master";
+    case Principal::Kind::scoped: return "scoped";
+    case Principal::Kind::oauth: return "oauth";
+    case Principal::Kind::none: break;
+  }
+  return "none";
+}
+
+}  // namespace ve::auth

@@ -1,0 +1,57 @@
+// HTTP request and response as the core sees them (decoded from wasm/ABI.md).
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "worker/async/effect.hpp"
+
+namespace ve::http {
+
+using async::Headers;
+
+/// Case-insensitive header lookup on lower-case names; nullopt when absent.
+std::optional<std::string_view> find_header(const Headers& headers, std::string_view lower_name);
+
+struct Request {
+  std::string method;  ///< upper-case, e.g. "GET"
+  std::string url;     ///< absolute URL as received
+  std::string origin;  ///< scheme://host[:port] of `url`
+  std::string path;    ///< raw (still percent-encoded) path, no query; the router decodes segments
+  std::map<std::string, std::string> query;  ///< decoded query parameters (last wins)
+  Headers headers;                           ///< lower-case names
+  std::string body;                          ///< raw bytes
+  std::string client_ip;                     ///< from the edge (CF-Connecting-IP)
+  std::string country;                       ///< ISO 3166 alpha-2 from the edge, may be empty
+
+  std::optional<std::string_view> header(std::string_view lower_name) const {
+    return find_header(headers, lower_name);
+  }
+};
+
+/// Splits `url` into origin, decoded path and query. False when it is not an
+/// absolute http(s) URL.
+bool parse_url(std::string_view url, Request& out);
+
+/// application/x-www-form-urlencoded → map (last value wins).
+std::map<std::string, std::string> parse_form(std::string_view body);
+/// Percent-decoding ('+' → space when `plus_as_space`).
+std::string url_decode(std::string_view s, bool plus_as_space);
+/// Percent-encoding of everything except RFC 3986 unreserved characters.
+std::string url_encode(std::string_view s);
+
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::string body;
+};
+
+/// What a handler returns to the Driver: the response plus the request's log
+/// line (one JSON object: route, status, latency, principal kind; no secrets).
+struct Reply {
+  Response response;
+  std::string log_line;
+};
+
+}  // namespace ve::http

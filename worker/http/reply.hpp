@@ -1,0 +1,27 @@
+// Response builders. Every response of a credential vault is `no-store`.
+#pragma once
+#include <boost/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "worker/http/message.hpp"
+#include "worker/result.hpp"
+
+namespace ve::http {
+
+/// JSON body with the given status.
+Response json(int status, const boost::json::value& body);
+/// REST error in the shape the apilocker CLI reads (`data.error` is shown to the
+/// user as is): `{"error": "<message>", "code": "<code>"}`.
+Response error(const Error& e);
+/// HTML page (UTF-8) with a strict CSP and `frame-ancestors 'none'`.
+Response html(int status, std::string body);
+/// 303 See Other to `location` (after a form POST, per RFC 9110 §15.4.4).
+Response see_other(std::string location);
+/// 302 Found to `location` (redirects to upstream sign-in and OAuth callbacks).
+Response found(std::string location);
+
+/// Escapes text for HTML element content and attribute values.
+std::string html_escape(std::string_view s);
+
+}  // namespace ve::http
