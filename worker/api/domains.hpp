@@ -6,9 +6,15 @@
 #include "worker/api/route.hpp"
 
 namespace ve::api {
-std::vector<Route> system_routes();  // worker/api/system.cpp: health
+std::vector<Route> system_routes();  // worker/api/system.cpp: liveness
 }  // namespace ve::api
+namespace ve::auth {
+std::vector<api::Route> routes();  // worker/auth/routes.cpp: sign-in, device flow, devices, me
+}  // namespace ve::auth
+namespace ve::vault {
+std::vector<api::Route> routes();  // worker/vault/routes.cpp: keys, reveal, activity, providers
+}  // namespace ve::vault
 
 namespace ve::api {
-inline constexpr std::array kDomains = {&system_routes};
+inline constexpr std::array kDomains = {&system_routes, &auth::routes, &vault::routes};
 }  // namespace ve::api

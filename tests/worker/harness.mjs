@@ -1,0 +1,154 @@
+// Starts the built Worker in Miniflare (the same workerd that `wrangler dev`
+// runs) for integration tests that make real HTTP requests with fetch().
+//
+// It loads exactly what wrangler deploys: the modules of js-shim/ and
+// js-shim/core.wasm (made by tools/build), with the worker options that
+// wrangler itself derives from wrangler.toml (compatibility date, module rules,
+// bindings KV `BLOBS` and D1 `DB`), and applies migrations/*.sql in order the
+// way `wrangler d1 migrations apply --local` does (wrangler's own SQL splitter,
+// one batch per file). State is in memory: every startWorker() gets an empty
+// KV and a freshly migrated D1.
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { Miniflare } from 'miniflare';
+import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from 'wrangler';
+
+/** Repository root (this file is tests/worker/harness.mjs). */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SHIM_DIR = join(ROOT, 'js-shim');
+/** The optimized core the shim imports (tools/build writes it). */
+export const CORE_WASM = join(SHIM_DIR, 'core.wasm');
+const BUILT_WASM = join(ROOT, 'build', 'wasm', 'core.wasm');
+
+/**
+ * A fresh development keyring: `VAULT_KEYS` = `test1:<32 random bytes, base64>`.
+ * @returns {string}
+ */
+export function freshVaultKeys() {
+  return `test1:${randomBytes(32).toString('base64')}`;
+}
+
+/**
+ * @typedef {object} WorkerOptions
+ * @property {Record<string, string>} [vars] merged over `{ENVIRONMENT: 'development',
+ *   VAULT_KEYS: <fresh per call>}`; a value of `undefined` removes the var
+ * @property {Uint8Array | string} [coreWasm] wasm bytes or a path to use instead of
+ *   js-shim/core.wasm (for shim tests with a stand-in core)
+ * @property {boolean} [migrate=true] apply migrations/*.sql
+ * @property {Record<string, unknown>} [cf] the `request.cf` object Miniflare attaches
+ * @property {boolean} [verbose] echo the Worker's console output to stderr
+ *   (also on when VE_TEST_VERBOSE=1)
+ */
+
+/**
+ * @typedef {object} StartedWorker
+ * @property {string} url base URL, `http://127.0.0.1:<free port>` (no trailing slash)
+ * @property {Miniflare} mf the Miniflare instance
+ * @property {D1Database} db the `DB` binding, for seeding and inspecting rows
+ * @property {KVNamespace} kv the `BLOBS` binding
+ * @property {Array<{level: string, message: string}>} logs everything the Worker
+ *   logged (console.log/error), in order
+ * @property {() => Promise<void>} stop disposes Miniflare; safe to call twice
+ */
+
+/**
+ * Starts the Worker on 127.0.0.1 on a free port.
+ * @param {WorkerOptions} [opts]
+ * @returns {Promise<StartedWorker>}
+ * @throws {Error} if core.wasm is missing (run tools/build) or a migration fails
+ */
+export async function startWorker(opts = {}) {
+  const core = loadCore(opts.coreWasm);
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, 'wrangler.toml'));
+  const { rootPath: _root, main: _main, ...fromWrangler } = workerOptions;
+
+  const bindings = { ...fromWrangler.bindings, ENVIRONMENT: 'development', VAULT_KEYS: freshVaultKeys() };
+  for (const [k, v] of Object.entries(opts.vars ?? {})) {
+    if (v === undefined) delete bindings[k];
+    else bindings[k] = v;
+  }
+
+  const verbose = opts.verbose ?? process.env.VE_TEST_VERBOSE === '1';
+  const logs = [];
+  const mf = new Miniflare({
+    ...fromWrangler,
+    name: 'vaultedge',
+    modulesRoot: ROOT,
+    modules: [
+      { type: 'ESModule', path: join(SHIM_DIR, 'worker.js') },
+      ...readdirSync(SHIM_DIR)
+        .filter((f) => f.endsWith('.js') && f !== 'worker.js')
+        .sort()
+        .map((f) => ({ type: 'ESModule', path: join(SHIM_DIR, f) })),
+      { type: 'CompiledWasm', path: CORE_WASM, contents: core },
+    ],
+    bindings,
+    kvNamespaces: { BLOBS: 'vaultedge-test-blobs' },
+    d1Databases: { DB: 'vaultedge-test-db' },
+    host: '127.0.0.1',
+    port: 0,
+    cf: opts.cf ?? { country: 'NL', colo: 'AMS' },
+    telemetry: { enabled: false },
+    handleStructuredLogs: ({ level, message }) => {
+      logs.push({ level, message });
+      if (verbose) process.stderr.write(`[worker ${level}] ${message}\n`);
+    },
+  });
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await mf.dispose();
+  };
+
+  try {
+    const url = (await mf.ready).toString().replace(/\/$/, '');
+    const db = await mf.getD1Database('DB');
+    const kv = await mf.getKVNamespace('BLOBS');
+    if (opts.migrate ?? true) await applyMigrations(db);
+    return { url, mf, db, kv, logs, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/**
+ * @param {Uint8Array | string | undefined} override
+ * @returns {Uint8Array}
+ */
+function loadCore(override) {
+  if (override instanceof Uint8Array) return override;
+  const path = override ?? CORE_WASM;
+  if (!existsSync(path)) {
+    throw new Error(`${relative(ROOT, path)} is missing: run tools/build first`);
+  }
+  if (override === undefined && existsSync(BUILT_WASM) && statSync(BUILT_WASM).mtimeMs > statSync(path).mtimeMs) {
+    throw new Error('js-shim/core.wasm is older than build/wasm/core.wasm: run tools/build');
+  }
+  return readFileSync(path);
+}
+
+/**
+ * Applies migrations/NNNN_*.sql in name order, each file as one D1 batch (a
+ * transaction), split with wrangler's own splitter.
+ * @param {D1Database} db
+ */
+async function applyMigrations(db) {
+  const dir = join(ROOT, 'migrations');
+  if (!existsSync(dir)) return;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+    const statements = unstable_splitSqlQuery(readFileSync(join(dir, file), 'utf8'));
+    if (statements.length === 0) continue;
+    try {
+      await db.batch(statements.map((s) => db.prepare(s)));
+    } catch (e) {
+      throw new Error(`migration ${file} failed: ${e.cause?.message ?? e.message}`);
+    }
+  }
+}
