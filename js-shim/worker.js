@@ -9,8 +9,11 @@ import { encodeRequest, encodeResults, OUTPUT_DONE, OUTPUT_EFFECTS } from './abi
 import { Core, CoreFailure } from './core.js';
 import { runEffect } from './effects.js';
 
+// The entry module must export nothing but handlers: workerd treats every
+// named export as an entrypoint.
+
 /** Largest request body handed to the core, in bytes (1 MiB). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 /** Statuses whose Response must have no body. */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 

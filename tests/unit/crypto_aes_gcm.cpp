@@ -1,9 +1,8 @@
 // ve::crypto::aes_gcm known answers: AES-256 test cases 13-16 of McGrew & Viega,
 // "The Galois/Counter Mode of Operation (GCM)" (the vectors NIST's GCM
 // specification and CAVP gcmEncryptExtIV256 reproduce), plus tamper checks.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "worker/crypto/aes_gcm.hpp"
@@ -13,7 +12,9 @@ using namespace ve::crypto;
 
 namespace {
 
-std::string unhex(std::string_view h) { return hex_decode(h).value_or("<bad hex>"); }
+std::string unhex(std::string_view h) {
+  return hex_decode(h).value_or("<bad hex>");
+}
 
 template <std::size_t N>
 std::array<std::uint8_t, N> arr(std::string_view hex) {
@@ -48,8 +49,8 @@ const Vector kVectors[] = {
      "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898015ad",
      "b094dac5d93471bdec1a502270e3cc6c"},
     {"TC16 with AAD, partial block",
-     "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308",
-     "cafebabefacedbaddecaf888", "feedfacedeadbeeffeedfacedeadbeefabaddad2",
+     "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308", "cafebabefacedbaddecaf888",
+     "feedfacedeadbeeffeedfacedeadbeefabaddad2",
      "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
      "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39",
      "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"

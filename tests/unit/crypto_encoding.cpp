@@ -1,6 +1,5 @@
 // ve::crypto encoding: hex and base64 (RFC 4648 §10 test vectors) round trips.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "worker/crypto/encoding.hpp"
@@ -30,8 +29,13 @@ TEST_CASE("crypto/encoding: hex encode, decode, round trip", "[crypto][encoding]
 
 TEST_CASE("crypto/encoding: base64 RFC 4648 vectors", "[crypto][encoding]") {
   const std::pair<const char*, const char*> vectors[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [plain, b64] : vectors) {
     CHECK(base64_encode(std::string_view(plain)) == b64);
@@ -58,11 +62,11 @@ TEST_CASE("crypto/encoding: base64 vs base64url alphabets", "[crypto][encoding]"
 }
 
 TEST_CASE("crypto/encoding: base64 rejects malformed input", "[crypto][encoding]") {
-  CHECK_FALSE(base64_decode("Z").has_value());         // 1 mod 4
-  CHECK_FALSE(base64_decode("Zg=").has_value());       // padded but not a multiple of 4
-  CHECK_FALSE(base64_decode("Zg===").has_value());     // too much padding
-  CHECK_FALSE(base64_decode("Zm9v=").has_value());     // padding where none belongs
-  CHECK_FALSE(base64_decode("Zm=v").has_value());      // '=' inside
+  CHECK_FALSE(base64_decode("Z").has_value());      // 1 mod 4
+  CHECK_FALSE(base64_decode("Zg=").has_value());    // padded but not a multiple of 4
+  CHECK_FALSE(base64_decode("Zg===").has_value());  // too much padding
+  CHECK_FALSE(base64_decode("Zm9v=").has_value());  // padding where none belongs
+  CHECK_FALSE(base64_decode("Zm=v").has_value());   // '=' inside
   CHECK_FALSE(base64_decode("====").has_value());
   CHECK_FALSE(base64_decode("Zm9v\n").has_value());    // whitespace
   CHECK_FALSE(base64_decode("Zm9v!A==").has_value());  // outside the alphabet

@@ -1,6 +1,5 @@
 // ve::crypto::envelope: round trip, format, tamper resistance, KEK rotation, rewrap.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "worker/crypto/encoding.hpp"
@@ -12,7 +11,9 @@ namespace env = ve::crypto::envelope;
 
 namespace {
 
-std::string key_b64(char fill) { return base64_encode(std::string(32, fill)); }
+std::string key_b64(char fill) {
+  return base64_encode(std::string(32, fill));
+}
 
 Keyring ring_of(const std::string& spec) {
   auto r = Keyring::parse(spec);
@@ -120,15 +121,15 @@ TEST_CASE("crypto/envelope: tampering anywhere is refused, never garbage", "[cry
       t[i] = char(t[i] ^ 0x01);
       return env::open(ring, kCtx, t).error;
     };
-    CHECK(flip(0) == env::Error::malformed);             // magic
-    CHECK(flip(3) == env::Error::unsupported_format);    // format version
-    CHECK(flip(4) != env::Error::none);                  // kid length
-    CHECK(flip(5) == env::Error::unknown_kid);           // kid "kA" -> "jA"
-    CHECK(flip(wrap_off) == env::Error::auth_failed);    // wrap nonce
-    CHECK(flip(dek_off) == env::Error::auth_failed);     // wrapped DEK
-    CHECK(flip(dek_off + 40) == env::Error::auth_failed);  // wrapped DEK tag
-    CHECK(flip(vnonce_off) == env::Error::auth_failed);  // value nonce
-    CHECK(flip(ct_off) == env::Error::auth_failed);      // value ciphertext
+    CHECK(flip(0) == env::Error::malformed);                  // magic
+    CHECK(flip(3) == env::Error::unsupported_format);         // format version
+    CHECK(flip(4) != env::Error::none);                       // kid length
+    CHECK(flip(5) == env::Error::unknown_kid);                // kid "kA" -> "jA"
+    CHECK(flip(wrap_off) == env::Error::auth_failed);         // wrap nonce
+    CHECK(flip(dek_off) == env::Error::auth_failed);          // wrapped DEK
+    CHECK(flip(dek_off + 40) == env::Error::auth_failed);     // wrapped DEK tag
+    CHECK(flip(vnonce_off) == env::Error::auth_failed);       // value nonce
+    CHECK(flip(ct_off) == env::Error::auth_failed);           // value ciphertext
     CHECK(flip(blob.size() - 1) == env::Error::auth_failed);  // value tag
   }
   SECTION("swapping the kid to another valid kid") {
@@ -149,8 +150,8 @@ TEST_CASE("crypto/envelope: tampering anywhere is refused, never garbage", "[cry
   SECTION("splicing the value of one blob into another") {
     const std::string other = must_seal(ring, kCtx, "another value, same context");
     const auto ov = *env::parse_blob(other);
-    std::string t = blob.substr(0, vnonce_off) + std::string(ov.value_nonce) +
-                    std::string(ov.value_ciphertext);
+    std::string t =
+        blob.substr(0, vnonce_off) + std::string(ov.value_nonce) + std::string(ov.value_ciphertext);
     CHECK(env::open(ring, kCtx, t).error == env::Error::auth_failed);
   }
 }
@@ -202,8 +203,7 @@ TEST_CASE("crypto/envelope: KEK rotation and rewrap", "[crypto][envelope]") {
   CHECK(*same.value == moved);
 
   // Rewrap authenticates: wrong context, tampered DEK or unknown kid are refused.
-  CHECK(env::rewrap(ring, {"user_999", "key_abc", "1"}, old_blob).error ==
-        env::Error::auth_failed);
+  CHECK(env::rewrap(ring, {"user_999", "key_abc", "1"}, old_blob).error == env::Error::auth_failed);
   std::string t = old_blob;
   t[5 + 5 + 12] ^= 1;  // first byte of the wrapped DEK (kid "k2025" is 5 bytes)
   CHECK(env::rewrap(ring, kCtx, t).error == env::Error::auth_failed);
@@ -218,9 +218,9 @@ TEST_CASE("crypto/envelope: same kid, different key is an auth failure", "[crypt
 }
 
 TEST_CASE("crypto/envelope: error messages are fixed strings", "[crypto][envelope]") {
-  for (auto e : {env::Error::none, env::Error::rng_failure, env::Error::malformed,
-                 env::Error::unsupported_format, env::Error::unknown_kid,
-                 env::Error::auth_failed}) {
+  for (auto e :
+       {env::Error::none, env::Error::rng_failure, env::Error::malformed,
+        env::Error::unsupported_format, env::Error::unknown_kid, env::Error::auth_failed}) {
     CHECK(env::error_message(e).rfind("envelope: ", 0) == 0);
   }
 }

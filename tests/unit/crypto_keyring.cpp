@@ -1,6 +1,5 @@
 // ve::crypto::Keyring: VAULT_KEYS parsing, lookup and error reporting.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "worker/crypto/encoding.hpp"
@@ -10,8 +9,12 @@ using namespace ve::crypto;
 
 namespace {
 // Obviously synthetic test keys: 32 copies of one byte.
-std::string key_b64(char fill) { return base64_encode(std::string(32, fill)); }
-std::string key_b64url(char fill) { return base64url_encode(std::string(32, fill)); }
+std::string key_b64(char fill) {
+  return base64_encode(std::string(32, fill));
+}
+std::string key_b64url(char fill) {
+  return base64url_encode(std::string(32, fill));
+}
 }  // namespace
 
 TEST_CASE("crypto/keyring: parses kid:base64 entries, first is active", "[crypto][keyring]") {
@@ -34,8 +37,8 @@ TEST_CASE("crypto/keyring: tolerant of whitespace, padding and base64url", "[cry
   // '\xfb' makes the two alphabets differ ('+/' vs '-_').
   std::string unpadded = key_b64('\xfb');
   while (unpadded.back() == '=') unpadded.pop_back();
-  const std::string spec = "  a_1 : " + key_b64('\xfb') + " ,\tB-2:" + key_b64url('\xfb') +
-                           ",c:" + unpadded + "\n";
+  const std::string spec =
+      "  a_1 : " + key_b64('\xfb') + " ,\tB-2:" + key_b64url('\xfb') + ",c:" + unpadded + "\n";
   auto r = Keyring::parse(spec);
   REQUIRE(r);
   CHECK(r.keyring->size() == 3);

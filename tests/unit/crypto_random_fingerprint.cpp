@@ -1,6 +1,5 @@
 // ve::crypto random_bytes / random_token and keyed fingerprints.
 #include <catch2/catch.hpp>
-
 #include <set>
 #include <string>
 
@@ -34,16 +33,17 @@ TEST_CASE("crypto/random: random_token shape", "[crypto][random]") {
   auto raw = base64url_decode(body);
   REQUIRE(raw.has_value());
   CHECK(raw->size() == 32);
-  CHECK(body.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
-        std::string::npos);
+  CHECK(
+      body.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+      std::string::npos);
   CHECK(random_token("x_", 48).size() == 2 + 64);
   CHECK(random_token("vk_master_") != random_token("vk_master_"));
 }
 
 TEST_CASE("crypto/fingerprint: keyed, deterministic, hex", "[crypto][fingerprint]") {
   auto r1 = Keyring::parse("f1:" + base64_encode(std::string(32, '\x31')));
-  auto r2 = Keyring::parse("f2:" + base64_encode(std::string(32, '\x32')) + ",f1:" +
-                           base64_encode(std::string(32, '\x31')));
+  auto r2 = Keyring::parse("f2:" + base64_encode(std::string(32, '\x32')) +
+                           ",f1:" + base64_encode(std::string(32, '\x31')));
   REQUIRE(r1);
   REQUIRE(r2);
   const std::string value = "sk-test-not-a-real-secret";

@@ -1,6 +1,5 @@
 // ve::crypto SHA-256 (FIPS 180-2 appendix B) and HMAC-SHA256 (RFC 4231) known answers.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "worker/crypto/encoding.hpp"
@@ -9,7 +8,9 @@
 using namespace ve::crypto;
 
 namespace {
-std::string unhex(std::string_view h) { return hex_decode(h).value_or("<bad hex>"); }
+std::string unhex(std::string_view h) {
+  return hex_decode(h).value_or("<bad hex>");
+}
 }  // namespace
 
 TEST_CASE("crypto/sha256: FIPS 180-2 vectors", "[crypto][sha256]") {

@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { Miniflare } from 'miniflare';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from 'wrangler';
 
 /** Repository root (this file is tests/worker/harness.mjs). */
@@ -74,21 +74,8 @@ export async function startWorker(opts = {}) {
 
   const verbose = opts.verbose ?? process.env.VE_TEST_VERBOSE === '1';
   const logs = [];
-  const mf = new Miniflare({
-    ...fromWrangler,
-    name: 'vaultedge',
-    modulesRoot: ROOT,
-    modules: [
-      { type: 'ESModule', path: join(SHIM_DIR, 'worker.js') },
-      ...readdirSync(SHIM_DIR)
-        .filter((f) => f.endsWith('.js') && f !== 'worker.js')
-        .sort()
-        .map((f) => ({ type: 'ESModule', path: join(SHIM_DIR, f) })),
-      { type: 'CompiledWasm', path: CORE_WASM, contents: core },
-    ],
-    bindings,
-    kvNamespaces: { BLOBS: 'vaultedge-test-blobs' },
-    d1Databases: { DB: 'vaultedge-test-db' },
+  // wrangler builds its Miniflare options in this (v4) shape and converts them.
+  const mf = new Miniflare(convertV4MiniflareOptions({
     host: '127.0.0.1',
     port: 0,
     cf: opts.cf ?? { country: 'NL', colo: 'AMS' },
@@ -97,7 +84,23 @@ export async function startWorker(opts = {}) {
       logs.push({ level, message });
       if (verbose) process.stderr.write(`[worker ${level}] ${message}\n`);
     },
-  });
+    workers: [{
+      ...fromWrangler,
+      name: 'vaultedge',
+      modulesRoot: ROOT,
+      modules: [
+        { type: 'ESModule', path: join(SHIM_DIR, 'worker.js') },
+        ...readdirSync(SHIM_DIR)
+          .filter((f) => f.endsWith('.js') && f !== 'worker.js')
+          .sort()
+          .map((f) => ({ type: 'ESModule', path: join(SHIM_DIR, f) })),
+        { type: 'CompiledWasm', path: CORE_WASM, contents: core },
+      ],
+      bindings,
+      kvNamespaces: { BLOBS: 'vaultedge-test-blobs' },
+      d1Databases: { DB: 'vaultedge-test-db' },
+    }],
+  }));
 
   let stopped = false;
   const stop = async () => {

@@ -39,9 +39,16 @@ class Driver {
   Step resume(std::uint32_t task_id, std::vector<std::pair<std::uint32_t, EffectResult>> results);
   /// Requests started and not yet finished.
   std::size_t live() const { return tasks_.size(); }
+  /// Requests in flight across every Driver of this instance (for /healthz,
+  /// which counts itself).
+  static std::size_t live_everywhere() { return live_everywhere_; }
 
  private:
   struct Running {
+    Running() { ++live_everywhere_; }
+    ~Running() { --live_everywhere_; }
+    Running(const Running&) = delete;
+    Running& operator=(const Running&) = delete;
     Io io;
     // Created after `io`, which the handler keeps a reference to.
     std::optional<Task<http::Reply>> task;
@@ -49,6 +56,7 @@ class Driver {
   };
   Step advance(std::uint32_t id, Running& running);
 
+  static inline std::size_t live_everywhere_ = 0;
   Handler handler_;
   std::map<std::uint32_t, std::unique_ptr<Running>> tasks_;
   std::uint32_t next_task_ = 1;

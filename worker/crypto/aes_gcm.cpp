@@ -31,8 +31,7 @@ struct Gcm {
 
 }  // namespace
 
-std::string seal(KeyView key, NonceView nonce, std::string_view aad,
-                 std::string_view plaintext) {
+std::string seal(KeyView key, NonceView nonce, std::string_view aad, std::string_view plaintext) {
   std::string out;
   out.reserve(plaintext.size() + kTagSize);
   out.assign(plaintext);

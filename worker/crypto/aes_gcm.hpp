@@ -35,8 +35,7 @@ using NonceView = std::span<const std::uint8_t, kNonceSize>;
 /// shorter than the tag or the tag does not verify (wrong key, nonce or aad, or any
 /// modified byte). The tag comparison is constant-time (br_gcm_check_tag), and on
 /// failure the decrypted bytes are wiped and never returned.
-[[nodiscard]] std::optional<std::string> open(KeyView key, NonceView nonce,
-                                              std::string_view aad,
+[[nodiscard]] std::optional<std::string> open(KeyView key, NonceView nonce, std::string_view aad,
                                               std::string_view sealed);
 
 }  // namespace ve::crypto::aes_gcm

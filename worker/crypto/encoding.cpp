@@ -39,8 +39,8 @@ std::string b64_encode(std::string_view in, const char* alphabet, bool pad) {
     out += alphabet[(v >> 12) & 63];
     if (pad) out += "==";
   } else if (rest == 2) {
-    const std::uint32_t v = (std::uint32_t(std::uint8_t(in[i])) << 16) |
-                            (std::uint32_t(std::uint8_t(in[i + 1])) << 8);
+    const std::uint32_t v =
+        (std::uint32_t(std::uint8_t(in[i])) << 16) | (std::uint32_t(std::uint8_t(in[i + 1])) << 8);
     out += alphabet[(v >> 18) & 63];
     out += alphabet[(v >> 12) & 63];
     out += alphabet[(v >> 6) & 63];
@@ -102,7 +102,9 @@ std::string hex_encode(std::string_view bytes) {
   return out;
 }
 
-std::string hex_encode(std::span<const std::uint8_t> bytes) { return hex_encode(as_chars(bytes)); }
+std::string hex_encode(std::span<const std::uint8_t> bytes) {
+  return hex_encode(as_chars(bytes));
+}
 
 std::optional<std::string> hex_decode(std::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;
@@ -117,13 +119,19 @@ std::optional<std::string> hex_decode(std::string_view hex) {
   return out;
 }
 
-std::string base64_encode(std::string_view bytes) { return b64_encode(bytes, kB64Std, true); }
+std::string base64_encode(std::string_view bytes) {
+  return b64_encode(bytes, kB64Std, true);
+}
 std::string base64_encode(std::span<const std::uint8_t> bytes) {
   return base64_encode(as_chars(bytes));
 }
-std::optional<std::string> base64_decode(std::string_view text) { return b64_decode(text, false); }
+std::optional<std::string> base64_decode(std::string_view text) {
+  return b64_decode(text, false);
+}
 
-std::string base64url_encode(std::string_view bytes) { return b64_encode(bytes, kB64Url, false); }
+std::string base64url_encode(std::string_view bytes) {
+  return b64_encode(bytes, kB64Url, false);
+}
 std::string base64url_encode(std::span<const std::uint8_t> bytes) {
   return base64url_encode(as_chars(bytes));
 }

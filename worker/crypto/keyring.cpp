@@ -8,7 +8,9 @@
 namespace ve::crypto {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -28,14 +30,15 @@ KeyringParseResult fail(KeyringError e, std::string message) {
 bool is_valid_kid(std::string_view kid) noexcept {
   if (kid.empty() || kid.size() > 32) return false;
   return std::all_of(kid.begin(), kid.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
   });
 }
 
 KeyringParseResult Keyring::parse(std::string_view vault_keys) {
   const std::string_view spec = trim(vault_keys);
-  if (spec.empty()) return fail(KeyringError::empty, "empty; expected kid:base64key[,kid:base64key...]");
+  if (spec.empty())
+    return fail(KeyringError::empty, "empty; expected kid:base64key[,kid:base64key...]");
 
   Keyring ring;
   // Reserve up front so the vector never reallocates: a reallocation would leave
@@ -47,8 +50,8 @@ KeyringParseResult Keyring::parse(std::string_view vault_keys) {
   while (true) {
     ++index;
     const std::size_t comma = spec.find(',', pos);
-    const std::string_view entry =
-        trim(spec.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
+    const std::string_view entry = trim(
+        spec.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
     const std::string where = "entry " + std::to_string(index);
     if (entry.empty()) return fail(KeyringError::malformed_entry, where + " is empty");
     const std::size_t colon = entry.find(':');
@@ -58,8 +61,7 @@ KeyringParseResult Keyring::parse(std::string_view vault_keys) {
     const std::string_view kid = trim(entry.substr(0, colon));
     const std::string_view key64 = trim(entry.substr(colon + 1));
     if (!is_valid_kid(kid)) {
-      return fail(KeyringError::bad_kid,
-                  where + ": kid must be 1-32 characters of [A-Za-z0-9_-]");
+      return fail(KeyringError::bad_kid, where + ": kid must be 1-32 characters of [A-Za-z0-9_-]");
     }
     for (std::size_t i = 0; i < ring.keys_.size(); ++i) {
       if (ring.keys_[i].kid == kid) {
@@ -98,7 +100,9 @@ Keyring& Keyring::operator=(Keyring&& other) noexcept {
   return *this;
 }
 
-Keyring::~Keyring() { wipe(); }
+Keyring::~Keyring() {
+  wipe();
+}
 
 void Keyring::wipe() noexcept {
   for (Kek& k : keys_) secure_wipe_object(k.key);

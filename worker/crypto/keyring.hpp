@@ -27,18 +27,18 @@ namespace ve::crypto {
 
 /// One key-encryption key.
 struct Kek {
-  std::string kid;                    ///< key id, recorded in every envelope
-  std::array<std::uint8_t, 32> key;   ///< AES-256 key
+  std::string kid;                   ///< key id, recorded in every envelope
+  std::array<std::uint8_t, 32> key;  ///< AES-256 key
 };
 
 enum class KeyringError {
   none = 0,
-  empty,           ///< VAULT_KEYS is unset, empty or only whitespace
-  malformed_entry, ///< an entry is empty or lacks the ':' separator
-  bad_kid,         ///< kid empty, longer than 32, or outside [A-Za-z0-9_-]
-  duplicate_kid,   ///< the same kid appears twice
-  bad_base64,      ///< the key is not valid base64 / base64url
-  bad_key_length,  ///< the key does not decode to exactly 32 bytes
+  empty,            ///< VAULT_KEYS is unset, empty or only whitespace
+  malformed_entry,  ///< an entry is empty or lacks the ':' separator
+  bad_kid,          ///< kid empty, longer than 32, or outside [A-Za-z0-9_-]
+  duplicate_kid,    ///< the same kid appears twice
+  bad_base64,       ///< the key is not valid base64 / base64url
+  bad_key_length,   ///< the key does not decode to exactly 32 bytes
 };
 
 struct KeyringParseResult;
