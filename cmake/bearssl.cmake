@@ -205,9 +205,10 @@ function(_ve_fetch_bearssl)
   message(STATUS "bearssl: fetching Debian source bearssl=${VE_BEARSSL_DEB_VERSION} from ${_mirror} (${VE_DEBIAN_SUITE})")
   execute_process(
     COMMAND "${VE_APT_GET}" ${_apt_opts} update
-    RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _out)
+    RESULT_VARIABLE _rc OUTPUT_VARIABLE _update_out ERROR_VARIABLE _update_out)
   if(NOT _rc EQUAL 0)
-    message(FATAL_ERROR "bearssl: `apt-get update` on the private deb-src list failed (${_rc}):\n${_out}")
+    message(FATAL_ERROR
+      "bearssl: `apt-get update` on the private deb-src list failed (${_rc}):\n${_update_out}")
   endif()
   execute_process(
     COMMAND "${VE_APT_GET}" ${_apt_opts} source --download-only --only-source
@@ -216,8 +217,10 @@ function(_ve_fetch_bearssl)
     RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _out)
   if(NOT _rc EQUAL 0 OR NOT EXISTS "${_apt}/download/${VE_BEARSSL_ORIG}")
     message(FATAL_ERROR
-      "bearssl: `apt-get source --download-only bearssl=${VE_BEARSSL_DEB_VERSION}` failed (${_rc}); "
-      "the pinned version may be gone from ${_mirror} ${VE_DEBIAN_SUITE}:\n${_out}")
+      "bearssl: `apt-get source --download-only bearssl=${VE_BEARSSL_DEB_VERSION}` failed (${_rc}). "
+      "Either the mirror ${_mirror} was unreachable (no network and nothing cached in "
+      "${_ve_bs_cache}) or the pinned version is gone from ${VE_DEBIAN_SUITE}.\n"
+      "apt-get update said:\n${_update_out}\napt-get source said:\n${_out}")
   endif()
 
   _ve_check_sha256("${_apt}/download/${VE_BEARSSL_ORIG}" "${VE_BEARSSL_ORIG_SHA256}" _ok _actual)

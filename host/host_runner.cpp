@@ -61,15 +61,18 @@ bool bind(sqlite3_stmt* st, int i, const async::SqlValue& v) {
 
 async::SqlValue column(sqlite3_stmt* st, int c) {
   switch (sqlite3_column_type(st, c)) {
-    case SQLITE_INTEGER: return static_cast<std::int64_t>(sqlite3_column_int64(st, c));
-    case SQLITE_FLOAT: return sqlite3_column_double(st, c);
+    case SQLITE_INTEGER:
+      return static_cast<std::int64_t>(sqlite3_column_int64(st, c));
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(st, c);
     case SQLITE_TEXT:
       return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, c)),
                          static_cast<std::size_t>(sqlite3_column_bytes(st, c)));
     case SQLITE_BLOB:
       return async::Blob{std::string(static_cast<const char*>(sqlite3_column_blob(st, c)),
                                      static_cast<std::size_t>(sqlite3_column_bytes(st, c)))};
-    default: return std::monostate{};
+    default:
+      return std::monostate{};
   }
 }
 
@@ -92,7 +95,9 @@ HostRunner::HostRunner(std::map<std::string, std::string> vars) {
   driver_ = std::make_unique<async::Driver>(api::make_handler(*config_));
 }
 
-HostRunner::~HostRunner() { sqlite3_close(db_); }
+HostRunner::~HostRunner() {
+  sqlite3_close(db_);
+}
 
 async::EffectResult HostRunner::run_batch(const async::D1Batch& batch) {
   std::vector<async::Rows> out;
@@ -105,13 +110,17 @@ async::EffectResult HostRunner::run_batch(const async::D1Batch& batch) {
       return failure(msg);
     }
     async::Rows rows;
-    for (int c = 0; c < sqlite3_column_count(st); ++c) rows.columns.emplace_back(sqlite3_column_name(st, c));
+    const int ncols = sqlite3_column_count(st);
+    rows.columns.reserve(static_cast<std::size_t>(ncols));
+    for (int c = 0; c < ncols; ++c) rows.columns.emplace_back(sqlite3_column_name(st, c));
     bool ok = true;
-    for (std::size_t i = 0; i < s.params.size() && ok; ++i) ok = bind(st, static_cast<int>(i + 1), s.params[i]);
+    for (std::size_t i = 0; i < s.params.size() && ok; ++i)
+      ok = bind(st, static_cast<int>(i + 1), s.params[i]);
     int rc = SQLITE_ROW;
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
       std::vector<async::SqlValue> row;
-      for (int c = 0; c < sqlite3_column_count(st); ++c) row.push_back(column(st, c));
+      row.reserve(static_cast<std::size_t>(ncols));
+      for (int c = 0; c < ncols; ++c) row.push_back(column(st, c));
       rows.rows.push_back(std::move(row));
     }
     sqlite3_finalize(st);

@@ -40,12 +40,19 @@ class Reader {
   }
   async::SqlValue value() {
     switch (fixed<std::uint8_t>()) {
-      case 0: return std::monostate{};
-      case 1: return fixed<std::int64_t>();
-      case 2: return fixed<double>();
-      case 3: return str();
-      case 4: return async::Blob{str()};
-      default: ok_ = false; return std::monostate{};
+      case 0:
+        return std::monostate{};
+      case 1:
+        return fixed<std::int64_t>();
+      case 2:
+        return fixed<double>();
+      case 3:
+        return str();
+      case 4:
+        return async::Blob{str()};
+      default:
+        ok_ = false;
+        return std::monostate{};
     }
   }
 
@@ -189,7 +196,8 @@ bool decode_results(std::string_view bytes, std::uint32_t& task_id,
           break;
         }
         case 2:
-        case 3: break;
+        case 3:
+          break;
         case 4: {
           std::vector<async::Rows> rows;
           decode_rows(r, rows);
@@ -204,7 +212,8 @@ bool decode_results(std::string_view bytes, std::uint32_t& task_id,
           res.value = std::move(f);
           break;
         }
-        default: return false;
+        default:
+          return false;
       }
     }
     out.emplace_back(eid, std::move(res));

@@ -22,7 +22,9 @@ struct Error {
 inline Error bad_request(std::string message, std::string code = "invalid_request") {
   return {400, std::move(code), std::move(message)};
 }
-inline Error not_found(std::string message) { return {404, "not_found", std::move(message)}; }
+inline Error not_found(std::string message) {
+  return {404, "not_found", std::move(message)};
+}
 inline Error conflict(std::string message, std::string code = "conflict") {
   return {409, std::move(code), std::move(message)};
 }
@@ -34,8 +36,8 @@ inline Error unavailable(std::string message) {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}      // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() & { return check(), std::get<0>(v_); }

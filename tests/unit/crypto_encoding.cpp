@@ -7,7 +7,7 @@
 using namespace ve::crypto;
 
 TEST_CASE("crypto/encoding: hex encode, decode, round trip", "[crypto][encoding]") {
-  CHECK(hex_encode(std::string_view("")) == "");
+  CHECK(hex_encode(std::string_view("")).empty());
   CHECK(hex_encode(std::string("\x00\x01\xab\xff", 4)) == "0001abff");
   const std::array<std::uint8_t, 3> arr{0xde, 0xad, 0x01};
   CHECK(hex_encode(arr) == "dead01");

@@ -1,12 +1,11 @@
 // The Driver interleaves many suspended requests; each resumes with its own
 // results and every task is freed when it finishes (no leaks). Runs on the host
 // and inside wasm.
-#include <catch2/catch.hpp>
+#include "worker/async/driver.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <random>
-
-#include "worker/async/driver.hpp"
 
 using namespace ve;
 
@@ -38,8 +37,7 @@ async::EffectResult answer(const async::Effect& e) {
 
 }  // namespace
 
-TEST_CASE("many overlapping requests resume independently and leave no task behind",
-          "[driver]") {
+TEST_CASE("many overlapping requests resume independently and leave no task behind", "[driver]") {
   async::Driver driver(echo_handler);
   std::vector<async::Driver::Step> waiting;
   constexpr int kRequests = 64;

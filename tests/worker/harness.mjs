@@ -22,7 +22,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHIM_DIR = join(ROOT, 'js-shim');
 /** The optimized core the shim imports (tools/build writes it). */
 export const CORE_WASM = join(SHIM_DIR, 'core.wasm');
-const BUILT_WASM = join(ROOT, 'build', 'wasm', 'core.wasm');
+const BUILT_WASM = join(process.env.VE_BUILD_ROOT || join(ROOT, 'build'), 'wasm', 'core.wasm');
 
 /**
  * A fresh development keyring: `VAULT_KEYS` = `test1:<32 random bytes, base64>`.

@@ -63,7 +63,8 @@ std::string log_line(const Ctx& ctx, int status) {
 
 async::Task<Result<void>> authorize(Ctx& ctx, Access access) {
   switch (access) {
-    case Access::open: co_return Result<void>();
+    case Access::open:
+      co_return Result<void>();
     case Access::session: {
       auto s = co_await auth::session_principal(ctx);
       if (!s.ok()) co_return s.error();
@@ -113,7 +114,8 @@ async::Task<http::Reply> handle(const config::Config* config, async::Io& io, htt
   ctx.started_ms = util::now_ms();
   http::Reply reply;
   reply.response = co_await dispatch(ctx);
-  if (reply.response.status == 401 && !http::find_header(reply.response.headers, "www-authenticate")) {
+  if (reply.response.status == 401 &&
+      !http::find_header(reply.response.headers, "www-authenticate")) {
     reply.response.headers.emplace_back("www-authenticate", "Bearer realm=\"vaultedge\"");
   }
   reply.log_line = log_line(ctx, reply.response.status);

@@ -11,6 +11,8 @@ namespace ve::api {
 async::Handler make_handler(const config::Config& config);
 
 /// REST error reply (see http::error).
-inline http::Response error_response(const Error& e) { return http::error(e); }
+inline http::Response error_response(const Error& e) {
+  return http::error(e);
+}
 
 }  // namespace ve::api

@@ -12,10 +12,10 @@
 namespace ve::api {
 
 enum class Access {
-  open,         ///< no principal needed (sign-in pages, device start/poll, metadata)
-  session,      ///< browser session cookie (dashboard, approval pages); none → handler decides
-  user,         ///< full-access principal: session or device master token
-  any_bearer,   ///< any authenticated principal; the handler checks scopes / allowed keys
+  open,        ///< no principal needed (sign-in pages, device start/poll, metadata)
+  session,     ///< browser session cookie (dashboard, approval pages); none → handler decides
+  user,        ///< full-access principal: session or device master token
+  any_bearer,  ///< any authenticated principal; the handler checks scopes / allowed keys
 };
 
 using HandlerFn = async::Task<http::Response> (*)(Ctx&);

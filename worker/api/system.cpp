@@ -13,12 +13,14 @@ namespace {
 /// right now; tests use it to prove that finished requests leave nothing behind.
 async::Task<http::Response> healthz(Ctx&) {
   const auto others = async::Driver::live_everywhere() - 1;
-  co_return http::json(200, boost::json::object{{"status", "ok"},
-                                                {"service", "vaultedge"},
-                                                {"tasks_in_flight", others}});
+  co_return http::json(
+      200,
+      boost::json::object{{"status", "ok"}, {"service", "vaultedge"}, {"tasks_in_flight", others}});
 }
 }  // namespace
 
-std::vector<Route> system_routes() { return {{"GET", "/healthz", Access::open, &healthz}}; }
+std::vector<Route> system_routes() {
+  return {{"GET", "/healthz", Access::open, &healthz}};
+}
 
 }  // namespace ve::api

@@ -36,13 +36,13 @@ Driver::Step Driver::resume(std::uint32_t task_id,
     return failed(task_id, "effect results do not match the effects asked for");
   }
   std::vector<EffectResult> ordered(r.awaited.size());
-  for (auto& [eid, res] : results) {
-    auto pos = std::find(r.awaited.begin(), r.awaited.end(), eid);
+  for (auto& entry : results) {
+    auto pos = std::find(r.awaited.begin(), r.awaited.end(), entry.first);
     if (pos == r.awaited.end()) {
       tasks_.erase(it);
       return failed(task_id, "effect results do not match the effects asked for");
     }
-    ordered[pos - r.awaited.begin()] = std::move(res);
+    ordered[pos - r.awaited.begin()] = std::move(entry.second);
   }
   r.awaited.clear();
   r.io.deliver(std::move(ordered)).resume();

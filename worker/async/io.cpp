@@ -14,7 +14,8 @@ Task<Result<KvValue>> Io::kv_get(std::string key) {
   std::vector<Effect> e;
   e.emplace_back(KvGet{std::move(key)});
   auto r = co_await perform(std::move(e));
-  if (r.size() != 1 || !r[0].ok) co_return effect_error("storage (KV)", r.empty() ? "" : r[0].error);
+  if (r.size() != 1 || !r[0].ok)
+    co_return effect_error("storage (KV)", r.empty() ? "" : r[0].error);
   co_return std::get<KvValue>(std::move(r[0].value));
 }
 
@@ -22,7 +23,8 @@ Task<Result<void>> Io::kv_put(std::string key, std::string value) {
   std::vector<Effect> e;
   e.emplace_back(KvPut{std::move(key), std::move(value)});
   auto r = co_await perform(std::move(e));
-  if (r.size() != 1 || !r[0].ok) co_return effect_error("storage (KV)", r.empty() ? "" : r[0].error);
+  if (r.size() != 1 || !r[0].ok)
+    co_return effect_error("storage (KV)", r.empty() ? "" : r[0].error);
   co_return Result<void>();
 }
 
@@ -30,7 +32,8 @@ Task<Result<void>> Io::kv_delete(std::string key) {
   std::vector<Effect> e;
   e.emplace_back(KvDelete{std::move(key)});
   auto r = co_await perform(std::move(e));
-  if (r.size() != 1 || !r[0].ok) co_return effect_error("storage (KV)", r.empty() ? "" : r[0].error);
+  if (r.size() != 1 || !r[0].ok)
+    co_return effect_error("storage (KV)", r.empty() ? "" : r[0].error);
   co_return Result<void>();
 }
 
@@ -38,7 +41,8 @@ Task<Result<std::vector<Rows>>> Io::d1_batch(std::vector<Statement> statements) 
   std::vector<Effect> e;
   e.emplace_back(D1Batch{std::move(statements)});
   auto r = co_await perform(std::move(e));
-  if (r.size() != 1 || !r[0].ok) co_return effect_error("database (D1)", r.empty() ? "" : r[0].error);
+  if (r.size() != 1 || !r[0].ok)
+    co_return effect_error("database (D1)", r.empty() ? "" : r[0].error);
   co_return std::get<std::vector<Rows>>(std::move(r[0].value));
 }
 

@@ -10,7 +10,9 @@ namespace {
 constexpr std::string_view kMasterPrefix = "vk_master_";
 constexpr std::int64_t kLastUsedGranularityMs = 60'000;
 
-Error unauthorized(std::string message) { return {401, "unauthorized", std::move(message)}; }
+Error unauthorized(std::string message) {
+  return {401, "unauthorized", std::move(message)};
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -19,7 +21,9 @@ std::string_view trim(std::string_view s) {
 }
 }  // namespace
 
-std::string credential_hash(std::string_view token) { return crypto::sha256_hex(token); }
+std::string credential_hash(std::string_view token) {
+  return crypto::sha256_hex(token);
+}
 
 std::optional<std::string> cookie(const http::Request& req, std::string_view name) {
   for (const auto& [k, v] : req.headers) {
@@ -41,7 +45,8 @@ std::optional<std::string> cookie(const http::Request& req, std::string_view nam
 async::Task<Result<Principal>> authenticate_bearer(api::Ctx& ctx) {
   if (ctx.req.query.count("access_token") != 0) {
     co_return bad_request(
-        "access tokens in the query string are not accepted: send them in the Authorization header");
+        "access tokens in the query string are not accepted: send them in the Authorization "
+        "header");
   }
   auto header = ctx.req.header("authorization");
   if (!header) {
@@ -58,14 +63,16 @@ async::Task<Result<Principal>> authenticate_bearer(api::Ctx& ctx) {
   const std::string hash = credential_hash(token);
   const std::int64_t now = util::now_ms();
   std::vector<async::Statement> batch;
-  batch.push_back({"UPDATE devices SET last_used_at = ?1 WHERE id = (SELECT device_id FROM "
-                   "master_tokens WHERE token_hash = ?2) AND revoked_at IS NULL AND "
-                   "(last_used_at IS NULL OR last_used_at < ?3)",
-                   {now, hash, now - kLastUsedGranularityMs}});
-  batch.push_back({"SELECT m.user_id, m.device_id, u.email FROM master_tokens m "
-                   "JOIN devices d ON d.id = m.device_id JOIN users u ON u.id = m.user_id "
-                   "WHERE m.token_hash = ?1 AND d.revoked_at IS NULL",
-                   {hash}});
+  batch.push_back(
+      {"UPDATE devices SET last_used_at = ?1 WHERE id = (SELECT device_id FROM "
+       "master_tokens WHERE token_hash = ?2) AND revoked_at IS NULL AND "
+       "(last_used_at IS NULL OR last_used_at < ?3)",
+       {now, hash, now - kLastUsedGranularityMs}});
+  batch.push_back(
+      {"SELECT m.user_id, m.device_id, u.email FROM master_tokens m "
+       "JOIN devices d ON d.id = m.device_id JOIN users u ON u.id = m.user_id "
+       "WHERE m.token_hash = ?1 AND d.revoked_at IS NULL",
+       {hash}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return rows.error();
   const auto& found = rows.value()[1];
@@ -83,9 +90,10 @@ async::Task<Result<std::optional<Principal>>> session_principal(api::Ctx& ctx) {
   auto token = cookie(ctx.req, kSessionCookie);
   if (!token || token->empty()) co_return std::optional<Principal>{};
   std::vector<async::Statement> batch;
-  batch.push_back({"SELECT s.user_id, u.email FROM sessions s JOIN users u ON u.id = s.user_id "
-                   "WHERE s.token_hash = ?1 AND s.expires_at > ?2",
-                   {credential_hash(*token), util::now_ms()}});
+  batch.push_back(
+      {"SELECT s.user_id, u.email FROM sessions s JOIN users u ON u.id = s.user_id "
+       "WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+       {credential_hash(*token), util::now_ms()}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return rows.error();
   const auto& found = rows.value()[0];

@@ -9,7 +9,7 @@ namespace ve::auth {
 struct Principal {
   enum class Kind { none, session, master, scoped, oauth };
   Kind kind = Kind::none;
-  std::string user_id;   ///< tenant key for every query
+  std::string user_id;  ///< tenant key for every query
   std::string email;
   std::string actor_id;  ///< device id (master), token id (scoped), client id (oauth), "" (session)
   std::string client;    ///< human label for audit rows, e.g. "apilocker-cli", "dashboard"
@@ -26,11 +26,16 @@ struct Principal {
 /// Stable lower-case name for logs and audit rows.
 inline const char* kind_name(Principal::Kind k) {
   switch (k) {
-    case Principal::Kind::session: return "session";
-    case Principal::Kind::master: return "master";
-    case Principal::Kind::scoped: return "scoped";
-    case Principal::Kind::oauth: return "oauth";
-    case Principal::Kind::none: break;
+    case Principal::Kind::session:
+      return "session";
+    case Principal::Kind::master:
+      return "master";
+    case Principal::Kind::scoped:
+      return "scoped";
+    case Principal::Kind::oauth:
+      return "oauth";
+    case Principal::Kind::none:
+      break;
   }
   return "none";
 }

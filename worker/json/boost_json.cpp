@@ -4,7 +4,9 @@
 #include <cstdlib>
 
 namespace boost {
-BOOST_NORETURN void throw_exception(std::exception const&) { std::abort(); }
+BOOST_NORETURN void throw_exception(std::exception const&) {
+  std::abort();
+}
 BOOST_NORETURN void throw_exception(std::exception const&, boost::source_location const&) {
   std::abort();
 }

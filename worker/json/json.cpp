@@ -44,10 +44,12 @@ Result<std::optional<std::vector<std::string>>> optional_string_array(const bj::
   auto it = o.find(field);
   if (it == o.end() || it->value().is_null()) return Out{};
   const std::string name(field);
-  if (!it->value().is_array()) return bad_request("field '" + name + "' must be an array of strings");
+  if (!it->value().is_array())
+    return bad_request("field '" + name + "' must be an array of strings");
   const auto& a = it->value().as_array();
   if (a.size() > max_items) {
-    return bad_request("field '" + name + "' has more than " + std::to_string(max_items) + " items");
+    return bad_request("field '" + name + "' has more than " + std::to_string(max_items) +
+                       " items");
   }
   std::vector<std::string> out;
   for (const auto& v : a) {
@@ -60,6 +62,8 @@ Result<std::optional<std::vector<std::string>>> optional_string_array(const bj::
   return Out(std::move(out));
 }
 
-std::string dump(const bj::value& v) { return bj::serialize(v); }
+std::string dump(const bj::value& v) {
+  return bj::serialize(v);
+}
 
 }  // namespace ve::json

@@ -24,9 +24,10 @@ Result<std::string> required_string(const bj::object& o, std::string_view field,
 Result<std::optional<std::string>> optional_string(const bj::object& o, std::string_view field,
                                                    std::size_t max_len = 4096);
 /// Optional array of strings (each at most `max_len`); nullopt when absent or null.
-Result<std::optional<std::vector<std::string>>> optional_string_array(
-    const bj::object& o, std::string_view field, std::size_t max_items = 100,
-    std::size_t max_len = 256);
+Result<std::optional<std::vector<std::string>>> optional_string_array(const bj::object& o,
+                                                                      std::string_view field,
+                                                                      std::size_t max_items = 100,
+                                                                      std::size_t max_len = 256);
 
 /// Serialises a value (compact).
 std::string dump(const bj::value& v);

@@ -1,0 +1,49 @@
+// Field rules for key input (store, rename, rotate). Each check returns a 400
+// whose message names the field and says what is allowed; no message ever
+// echoes a secret value.
+#pragma once
+#include <boost/json.hpp>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "worker/result.hpp"
+
+namespace ve::vault {
+
+inline constexpr std::size_t kMaxNameBytes = 128;
+/// Largest secret: an api_key value, or an oauth2 credential's JSON document.
+inline constexpr std::size_t kMaxValueBytes = 64 * 1024;
+inline constexpr std::size_t kMaxTags = 20;
+inline constexpr std::size_t kMaxTagBytes = 64;
+inline constexpr std::size_t kMaxUrlBytes = 2048;
+
+/// A key name: 1..128 characters of `A-Z a-z 0-9 _ - . : @ +`, at least one
+/// letter or digit. (No `/`, `,` or spaces: names travel unescaped in CLI URLs,
+/// comma-separated `--keys` lists and `.apilockerrc` lines.) `field` names the
+/// JSON field in the error ("name", "new_name").
+Result<std::string> check_name(std::string_view name, std::string_view field = "name");
+
+/// Optional `tags`: an array of strings (or one comma-separated string), each
+/// trimmed, 1..64 bytes, no control characters or commas; at most 20;
+/// duplicates dropped, order kept.
+Result<std::vector<std::string>> parse_tags(const boost::json::object& body);
+
+/// A base URL for the proxy: `https://host[:port][/path]` without user info,
+/// query or fragment; in development also `http://` to a loopback host. The
+/// trailing `/` is dropped.
+Result<std::string> check_base_url(std::string_view url, bool development,
+                                   std::string_view field = "base_url");
+
+/// An absolute URL for an OAuth endpoint or redirect (https, or http to a
+/// loopback host; `any_scheme` also allows custom app schemes for redirect URIs).
+Result<std::string> check_oauth_url(std::string_view url, std::string_view field,
+                                    bool any_scheme = false);
+
+/// A secret value: non-empty, at most kMaxValueBytes, no NUL byte (it must fit
+/// in an environment variable).
+Result<void> check_secret(std::string_view value, std::string_view field);
+
+}  // namespace ve::vault
