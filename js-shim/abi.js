@@ -2,33 +2,34 @@
 // and core.wasm. Pure functions over Uint8Array: no I/O, no knowledge of what
 // the messages mean. Every multi-byte number is little-endian.
 
-/** Output kinds (ABI.md "Output"). */
+/** Output kind 0 (ABI.md "Output"): the request is done; status, headers, body, log line. */
 export const OUTPUT_DONE = 0;
+/** Output kind 1 (ABI.md "Output"): the task waits on these effects. */
 export const OUTPUT_EFFECTS = 1;
+/** Output kind 2 (ABI.md "Output"): the reply to `configure`. */
 export const OUTPUT_CONFIG = 2;
 
-/** Effect types (ABI.md "Effect"). */
+/** Effect type 1 (ABI.md "Effect"): kv.get `str key`. */
 export const EFFECT_KV_GET = 1;
+/** Effect type 2 (ABI.md "Effect"): kv.put `str key · bytes value`. */
 export const EFFECT_KV_PUT = 2;
+/** Effect type 3 (ABI.md "Effect"): kv.delete `str key`. */
 export const EFFECT_KV_DELETE = 3;
+/** Effect type 4 (ABI.md "Effect"): d1.batch, one transaction. */
 export const EFFECT_D1_BATCH = 4;
+/** Effect type 5 (ABI.md "Effect"): outbound fetch, redirects not followed. */
 export const EFFECT_FETCH = 5;
 
-/** SQL value tags (ABI.md "Primitive encodings", `value`). */
+/** SQL `value` tag 0 (ABI.md "Primitive encodings"): NULL. */
 export const VALUE_NULL = 0;
+/** SQL `value` tag 1: `i64` INTEGER. */
 export const VALUE_INTEGER = 1;
+/** SQL `value` tag 2: `f64` REAL. */
 export const VALUE_REAL = 2;
+/** SQL `value` tag 3: `str` TEXT. */
 export const VALUE_TEXT = 3;
+/** SQL `value` tag 4: `bytes` BLOB. */
 export const VALUE_BLOB = 4;
-
-/**
- * Whether each successful result in a *Results* message carries a `u8` effect
- * type (1..5) between `ok` and its payload. ABI.md's "Results" section does not
- * show this byte, but the core's decoder (wasm/codec.cpp `decode_results`)
- * requires it, so the shim sends it. See the note in the shim's report; when
- * ABI.md and the core agree, this constant goes away.
- */
-export const RESULT_TYPE_TAG = true;
 
 const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;
@@ -432,7 +433,8 @@ function toI64(v) {
 
 /**
  * Input of `resume` (ABI.md "Results"): one result per effect of the Output,
- * each naming its effect id. A result that cannot be encoded (e.g. a D1 cell of
+ * each naming its effect id; a successful one repeats the effect's type before
+ * its payload. A result that cannot be encoded (e.g. a D1 cell of
  * an unexpected type) is sent as failed (`ok 0`) with the reason, so the core
  * always hears back about every effect it asked for.
  * @param {number} taskId the task the effects belong to
@@ -465,8 +467,7 @@ function writeResult(w, res) {
     w.u8(0).str(res.message);
     return;
   }
-  w.u8(1);
-  if (RESULT_TYPE_TAG) w.u8(res.type);
+  w.u8(1).u8(res.type); // ok 1, then the effect's type, then its payload
   switch (res.type) {
     case EFFECT_KV_GET:
       w.u8(res.found ? 1 : 0).bytes(res.found && res.value ? res.value : new Uint8Array(0));

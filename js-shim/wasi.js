@@ -2,9 +2,11 @@
 // randomness are synchronous imports (DESIGN.md "The data path"): the core
 // never seeds its own PRNG. ABI.md "Exports" (`_initialize`) assumes them.
 
-/** WASI errno values used here. */
+/** WASI errno 0: success. */
 export const ERRNO_SUCCESS = 0;
+/** WASI errno 8: bad file descriptor (fd_write to anything but 1 and 2). */
 export const ERRNO_BADF = 8;
+/** WASI errno 52: function not supported (every import the shim does not implement). */
 export const ERRNO_NOSYS = 52;
 
 const WASI_MODULE = 'wasi_snapshot_preview1';

@@ -63,7 +63,11 @@ export function freshVaultKeys() {
  */
 export async function startWorker(opts = {}) {
   const core = loadCore(opts.coreWasm);
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, 'wrangler.toml'));
+  // wrangler.toml's top level (local dev), without .dev.vars: naming an env file
+  // that does not exist keeps a developer's local secrets out of the tests.
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, 'wrangler.toml'), undefined, {
+    envFiles: ['.env.tests-read-no-dev-vars'],
+  });
   const { rootPath: _root, main: _main, ...fromWrangler } = workerOptions;
 
   const bindings = { ...fromWrangler.bindings, ENVIRONMENT: 'development', VAULT_KEYS: freshVaultKeys() };

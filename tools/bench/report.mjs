@@ -1,0 +1,53 @@
+// tools/bench/run helper: turns wrk's BENCH_JSON lines into a table.
+//   node tools/bench/report.mjs <results-dir> <id>=<label>...   (one <id>.out per route)
+// Prints a Markdown table (req/s, p50, p90, p99, errors, ratio to the first
+// route, the no-I/O ceiling) and writes results.json beside the outputs.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [dir, ...routes] = process.argv.slice(2);
+const rows = routes.map((arg) => {
+  const [id, route] = [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)];
+  let text;
+  try {
+    text = readFileSync(join(dir, `${id}.out`), 'utf8');
+  } catch {
+    return { route, error: 'not measured' };
+  }
+  const line = text.split('\n').find((l) => l.startsWith('BENCH_JSON '));
+  if (!line) return { route, error: 'no result (wrk failed?)' };
+  const r = JSON.parse(line.slice('BENCH_JSON '.length));
+  const seconds = r.duration_us / 1e6;
+  const errors = r.errors.connect + r.errors.read + r.errors.write + r.errors.timeout;
+  return {
+    route,
+    rps: r.requests / seconds,
+    requests: r.requests,
+    p50_ms: r.latency_us.p50 / 1000,
+    p90_ms: r.latency_us.p90 / 1000,
+    p99_ms: r.latency_us.p99 / 1000,
+    max_ms: r.latency_us.max / 1000,
+    non2xx: r.errors.status,
+    socket_errors: errors,
+  };
+});
+const base = rows[0]?.rps;
+const f = (n, d = 2) => (n === undefined ? '—' : n.toFixed(d));
+const lines = [
+  '| route | req/s | p50 ms | p90 ms | p99 ms | vs /healthz (req/s) | non-2xx | socket errors |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|',
+];
+for (const r of rows) {
+  if (r.error) {
+    lines.push(`| \`${r.route}\` | ${r.error} | | | | | | |`);
+    continue;
+  }
+  lines.push(`| \`${r.route}\` | ${f(r.rps, 0)} | ${f(r.p50_ms)} | ${f(r.p90_ms)} | ${f(r.p99_ms)} | ${base ? f(r.rps / base, 2) : '—'} | ${r.non2xx} | ${r.socket_errors} |`);
+}
+console.log(lines.join('\n'));
+writeFileSync(join(dir, 'results.json'), JSON.stringify(rows, null, 2));
+const bad = rows.filter((r) => r.error || r.non2xx > 0 || r.socket_errors > 0);
+if (bad.length) {
+  console.error(`\nWARNING: invalid measurements for ${bad.map((r) => r.route).join(', ')} (errors or non-2xx answers)`);
+  process.exitCode = 1;
+}
