@@ -73,8 +73,11 @@ __attribute__((export_name("resume"))) std::uint32_t ve_resume(std::uint32_t ptr
                                                                std::uint32_t len) {
   std::uint32_t task = 0;
   std::vector<std::pair<std::uint32_t, ve::async::EffectResult>> results;
-  if (!g_driver || !ve::wasm::decode_results(take_input(ptr, len), task, results)) {
-    return publish(ve::wasm::encode_step(bad_input("effect results could not be decoded")));
+  if (!g_driver) return publish(ve::wasm::encode_step(bad_input("core is not configured")));
+  if (!ve::wasm::decode_results(take_input(ptr, len), task, results)) {
+    // Free the task (if the id was readable) so a bad message cannot leak it.
+    return publish(
+        ve::wasm::encode_step(g_driver->abort(task, "effect results could not be decoded")));
   }
   return publish(ve::wasm::encode_step(g_driver->resume(task, std::move(results))));
 }

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
-import { api } from './lib/api.mjs';
+import { api, registerDevice } from './lib/api.mjs';
 import { apilocker, describeRun, readConfig } from './lib/cli.mjs';
 import { scanForLeaks } from './lib/leaks.mjs';
 
@@ -36,7 +36,9 @@ const S = {
   clientSecret: `gocspx-test-e2e-${rand(16)}`,
   clientSecretRotated: `gocspx-test-e2e-rot-${rand(16)}`,
   refreshToken: `1//test-e2e-refresh-${rand(16)}`,
+  canary: `sk-test-e2e-canary-${rand(20)}`,
 };
+const CANARY_NAME = `E2E_CANARY_${RUN.toUpperCase()}`;
 /** Everything that must never be found in the server's state, by label. */
 const needles = [
   { label: 'api key value', value: S.openai },
@@ -44,6 +46,7 @@ const needles = [
   { label: 'oauth client_secret', value: S.clientSecret },
   { label: 'rotated oauth client_secret', value: S.clientSecretRotated },
   { label: 'oauth refresh_token', value: S.refreshToken },
+  { label: 'canary api key value (never deleted)', value: S.canary },
 ];
 
 const HOME1 = join(WORK, 'home-main');
@@ -421,11 +424,54 @@ describe('apilocker CLI 1.1.0 against vaultedge', { concurrency: false }, () => 
     failsWith(again, /Failed to delete key: \S/);
   });
 
+  step('isolation', "another user cannot see, reveal, rotate or delete this user's key", ['register'], async () => {
+    const stored = await api(BASE, 'POST', '/v1/keys', {
+      token: token1(),
+      body: { name: CANARY_NAME, provider: 'openai', credential_type: 'api_key', key: S.canary },
+    });
+    assert.equal(stored.status, 201, stored.text);
+    ids.canary = stored.json.id;
+    const other = await registerDevice(BASE, { email: `e2e-other-${RUN}@example.test`, name: 'e2e-other-user' });
+    needles.push({ label: 'master token (other user)', value: other.master_token });
+    for (const c of other.browser.cookies) {
+      if (c.value.length >= 16 && !/csrf|xsrf/i.test(c.name)) needles.push({ label: `browser cookie ${c.name} (other user)`, value: c.value });
+    }
+    const t = other.master_token;
+    const list = await api(BASE, 'GET', '/v1/keys', { token: t });
+    assert.equal(list.status, 200, list.text);
+    assert.deepEqual(list.json.keys, [], 'a new user sees an empty vault');
+    const reveal = await api(BASE, 'POST', '/v1/keys/reveal', { token: t, body: { keys: [ids.canary, CANARY_NAME] } });
+    assert.equal(reveal.status, 200, reveal.text);
+    assert.deepEqual(reveal.json.keys, [], reveal.text);
+    assert.deepEqual(reveal.json.missing, [ids.canary, CANARY_NAME]);
+    for (const [method, path, body] of [
+      ['POST', `/v1/keys/${ids.canary}/rotate`, { key: `sk-test-e2e-${rand(8)}` }],
+      ['POST', `/v1/keys/${ids.canary}/rename`, { new_name: 'STOLEN' }],
+      ['POST', `/v1/keys/${ids.canary}/pause`, undefined],
+      ['DELETE', `/v1/keys/${ids.canary}`, undefined],
+      ['DELETE', `/v1/keys/${CANARY_NAME}`, undefined],
+    ]) {
+      const r = await api(BASE, method, path, { token: t, body });
+      assert.equal(r.status, 404, `${method} ${path} by another user → ${r.status} ${r.text}`);
+      assert.equal(typeof r.json?.error, 'string', r.text);
+    }
+    const mine = await run1(['get', CANARY_NAME]);
+    ok(mine);
+    assert.equal(mine.stdout, S.canary, "the owner's key is untouched");
+  }, 90_000);
+
   // Last: after everything above, nothing secret may be in the server's state.
-  step('leaks', 'no stored secret, master token or session cookie in the wrangler state', ['register'], async () => {
+  step('leaks', 'no stored secret, master token or session cookie in the wrangler state', ['register'], async (t) => {
     assert.ok(STATE_DIR && existsSync(STATE_DIR), `E2E_STATE_DIR (${STATE_DIR}) must be the server's state directory`);
     const { files, bytes, hits } = scanForLeaks(STATE_DIR, needles);
+    t.diagnostic(`scanned ${files} files, ${bytes} bytes, for ${needles.length} values`);
     assert.ok(files > 0, `no files under ${STATE_DIR}: is it really the server's --persist-to?`);
+    // Positive control: the scan does see what the server wrote (key names are
+    // plain metadata in D1), so an empty result means something.
+    if (passed.has('isolation')) {
+      const control = scanForLeaks(STATE_DIR, [{ label: 'canary key name', value: CANARY_NAME }]);
+      assert.ok(control.hits.length > 0, `the canary key's name ${CANARY_NAME} is nowhere under ${STATE_DIR}: wrong directory?`);
+    }
     assert.deepEqual(
       hits.map((h) => `${h.label} (${h.encoding}) in ${h.file.slice(STATE_DIR.length + 1)} at ${h.offset}`),
       [],

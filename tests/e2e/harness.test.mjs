@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { visit } from './browser.mjs';
 import { apilocker, describeRun, readConfig } from './lib/cli.mjs';
 import { extractForms, formEntries, submitters } from './lib/html-forms.mjs';
+import { scanForLeaks } from './lib/leaks.mjs';
 
 describe('html form extractor', () => {
   it('reads hidden fields, entities, buttons and selects', () => {
@@ -45,6 +46,32 @@ hello &lt;b&gt;</textarea>
       ['note', 'hello <b>'],
       ['decision', 'deny'],
     ]);
+  });
+});
+
+describe('leak scanner', () => {
+  it('finds values raw and encoded in binary files, anywhere under the tree', () => {
+    const dir = mkdtempSync(join(tmpdir(), 've-e2e-leaks-'));
+    try {
+      mkdirSync(join(dir, 'v3', 'd1'), { recursive: true });
+      const raw = `sk-test-e2e-${randomBytes(8).toString('hex')}`;
+      const b64 = `sk-test-e2e-${randomBytes(8).toString('hex')}`;
+      const hex = `sk-test-e2e-${randomBytes(8).toString('hex')}`;
+      const absent = `sk-test-e2e-${randomBytes(8).toString('hex')}`;
+      writeFileSync(join(dir, 'v3', 'd1', 'db.sqlite-wal'), Buffer.concat([
+        randomBytes(5000), Buffer.from(raw), randomBytes(3), Buffer.from(Buffer.from(b64).toString('base64')),
+        Buffer.alloc(7), Buffer.from(Buffer.from(hex).toString('hex')), randomBytes(100),
+      ]));
+      writeFileSync(join(dir, 'empty'), '');
+      const { files, hits } = scanForLeaks(dir, [
+        { label: 'raw', value: raw }, { label: 'b64', value: b64 }, { label: 'hex', value: hex }, { label: 'absent', value: absent },
+      ]);
+      assert.equal(files, 2);
+      assert.deepEqual(hits.map((h) => `${h.label}:${h.encoding}`).sort(), ['b64:base64', 'hex:hex', 'raw:raw']);
+      assert.equal(hits.find((h) => h.label === 'raw').offset, 5000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

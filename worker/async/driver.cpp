@@ -49,6 +49,13 @@ Driver::Step Driver::resume(std::uint32_t task_id,
   return advance(task_id, r);
 }
 
+Driver::Step Driver::abort(std::uint32_t task_id, const char* why) {
+  tasks_.erase(task_id);
+  auto s = failed(task_id, why);
+  s.reply.response.status = 400;
+  return s;
+}
+
 Driver::Step Driver::advance(std::uint32_t id, Running& r) {
   Step step;
   step.task_id = id;

@@ -37,6 +37,8 @@ class Driver {
   /// Answers the effects of `task_id` (any order; each id once) and runs on.
   /// An unknown task id or a wrong set of ids yields a done step with status 500.
   Step resume(std::uint32_t task_id, std::vector<std::pair<std::uint32_t, EffectResult>> results);
+  /// Ends a task whose results could not even be decoded; a done step with 400.
+  Step abort(std::uint32_t task_id, const char* why);
   /// Requests started and not yet finished.
   std::size_t live() const { return tasks_.size(); }
   /// Requests in flight across every Driver of this instance (for /healthz,

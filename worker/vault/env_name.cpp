@@ -3,7 +3,9 @@
 namespace ve::vault {
 
 namespace {
-bool upper_or_digit(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+bool upper_or_digit(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 
 bool screaming_snake(std::string_view s) {
   if (s.empty() || (s.front() >= '0' && s.front() <= '9')) return false;

@@ -9,10 +9,9 @@ struct Reason {
   Guard guard;
   std::string_view name;
 };
-constexpr std::array kReasons = {Reason{Guard::name_taken, "name_taken"},
-                                 Reason{Guard::key_changed, "key_changed"},
-                                 Reason{Guard::key_missing, "key_missing"},
-                                 Reason{Guard::state, "state"}};
+constexpr std::array kReasons = {
+    Reason{Guard::name_taken, "name_taken"}, Reason{Guard::key_changed, "key_changed"},
+    Reason{Guard::key_missing, "key_missing"}, Reason{Guard::state, "state"}};
 
 std::string_view reason_name(Guard g) {
   for (const auto& r : kReasons) {

@@ -60,8 +60,8 @@ const char* const kNameTakenCondition =
     "EXISTS (SELECT 1 FROM key_aliases WHERE user_id = ?1 AND name = ?2 AND key_id <> ?3))";
 
 async::Statement select_key(const std::string& user_id, const std::string& ref) {
-  return {std::string("SELECT ") + kKeyColumns + kKeyFrom + " WHERE k.user_id = ?1 AND k.id = " +
-              kResolveKey,
+  return {std::string("SELECT ") + kKeyColumns + kKeyFrom +
+              " WHERE k.user_id = ?1 AND k.id = " + kResolveKey,
           {user_id, ref}};
 }
 
@@ -79,8 +79,7 @@ async::Statement select_keys_by_ref(const std::string& user_id,
           user_and(user_id, refs)};
 }
 
-async::Statement select_aliases(const std::string& user_id,
-                                const std::optional<std::string>& ref) {
+async::Statement select_aliases(const std::string& user_id, const std::optional<std::string>& ref) {
   if (ref) {
     return {std::string("SELECT name, key_id FROM key_aliases WHERE user_id = ?1 AND key_id = ") +
                 kResolveKey + " ORDER BY created_at, name",

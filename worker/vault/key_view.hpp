@@ -26,7 +26,6 @@ boost::json::object key_summary(const KeyRecord& key, const std::vector<std::str
 /// `GET /v1/keys/:idOrName`: key_summary plus `versions` [{version, stage, kid,
 /// created_at, retired_at}] newest first.
 boost::json::object key_detail(const KeyRecord& key, const std::vector<std::string>& aliases,
-                               const std::vector<VersionRecord>& versions,
-                               std::string_view origin);
+                               const std::vector<VersionRecord>& versions, std::string_view origin);
 
 }  // namespace ve::vault

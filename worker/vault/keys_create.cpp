@@ -88,8 +88,8 @@ Result<NewKey> parse_new_key(const bj::object& body, bool development) {
         "field 'auth_header_type' must be one of bearer, x-api-key, basic, query, custom");
   }
   // A catalog provider injects its own way; only `custom` takes the caller's.
-  k.meta.auth_header_type = custom ? auth_type.value().value_or("bearer")
-                                   : std::string(auth_header_type(provider->auth));
+  k.meta.auth_header_type =
+      custom ? auth_type.value().value_or("bearer") : std::string(auth_header_type(provider->auth));
 
   if (oauth2) {
     auto fields = oauth_fields_for_store(body, *provider);
@@ -101,8 +101,9 @@ Result<NewKey> parse_new_key(const bj::object& body, bool development) {
     auto value = json::optional_string(body, field, static_cast<std::size_t>(-1));
     if (!value.ok()) return value.error();
     if (!value.value()) {
-      return bad_request("field 'key' is required: the credential's value (or send "
-                         "credential_type 'oauth2' with client_id and client_secret)");
+      return bad_request(
+          "field 'key' is required: the credential's value (or send "
+          "credential_type 'oauth2' with client_id and client_secret)");
     }
     if (auto ok = check_secret(*value.value(), field); !ok.ok()) return ok.error();
     k.secret = std::move(*value.value());
@@ -156,24 +157,26 @@ async::Task<http::Response> create_key(api::Ctx& ctx) {
   // 2. one batch: key row, its first version, the audit row
   std::vector<async::Statement> batch;
   batch.push_back(abort_if(Guard::name_taken, kNameTakenCondition, {user, k.meta.name, k.meta.id}));
-  batch.push_back({"INSERT INTO keys (id, user_id, name, provider, category, credential_type, "
-                   "tags, base_url, auth_header_type, current_version, created_at) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10)",
-                   {k.meta.id, user, k.meta.name, k.meta.provider, k.meta.category,
-                    k.meta.credential_type, tags_json(k.meta.tags), store::nullable(k.meta.base_url),
-                    store::nullable(k.meta.auth_header_type), now}});
-  batch.push_back({"INSERT INTO key_versions (key_id, version, user_id, stage, kid, fingerprint, "
-                   "blob_key, created_at) VALUES (?1, 1, ?2, 'current', ?3, ?4, ?5, ?6)",
-                   {k.meta.id, user, k.meta.kid, sealed.value().fingerprint, k.meta.blob_key, now}});
-  batch.push_back(audit::insert(
-      ctx, {"key.create", 201, k.meta.id, k.meta.name, std::nullopt, "version 1"}));
+  batch.push_back(
+      {"INSERT INTO keys (id, user_id, name, provider, category, credential_type, "
+       "tags, base_url, auth_header_type, current_version, created_at) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10)",
+       {k.meta.id, user, k.meta.name, k.meta.provider, k.meta.category, k.meta.credential_type,
+        tags_json(k.meta.tags), store::nullable(k.meta.base_url),
+        store::nullable(k.meta.auth_header_type), now}});
+  batch.push_back(
+      {"INSERT INTO key_versions (key_id, version, user_id, stage, kid, fingerprint, "
+       "blob_key, created_at) VALUES (?1, 1, ?2, 'current', ?3, ?4, ?5, ?6)",
+       {k.meta.id, user, k.meta.kid, sealed.value().fingerprint, k.meta.blob_key, now}});
+  batch.push_back(
+      audit::insert(ctx, {"key.create", 201, k.meta.id, k.meta.name, std::nullopt, "version 1"}));
   auto committed = co_await ctx.io.d1_batch(std::move(batch));
   if (!committed.ok()) {
     // A refused batch wrote nothing: the blob is ours alone and can go. After
     // any other failure it stays (unreferenced at worst, never a dangling pointer).
     if (surely_rolled_back(committed.error())) (void)co_await ctx.io.kv_delete(k.meta.blob_key);
-    co_return http::error(batch_failure(committed.error(), "key '" + k.meta.name + "'",
-                                        k.meta.name));
+    co_return http::error(
+        batch_failure(committed.error(), "key '" + k.meta.name + "'", k.meta.name));
   }
 
   bj::object out = key_summary(k.meta, {}, ctx.req.origin);

@@ -19,7 +19,9 @@ namespace bj = boost::json;
 
 namespace {
 
-std::string label(const KeyRecord& k) { return "key '" + k.name + "'"; }
+std::string label(const KeyRecord& k) {
+  return "key '" + k.name + "'";
+}
 
 async::Statement key_missing_guard(const std::string& user, const std::string& key_id) {
   return abort_if(Guard::key_missing,
@@ -55,9 +57,8 @@ async::Task<http::Response> set_paused(api::Ctx& ctx, bool paused) {
   if (!committed.ok()) {
     auto g = tripped_guard(committed.error());
     if (g && *g == Guard::state) {
-      co_return http::error(conflict(
-          label(k) + (paused ? " is already paused" : " is not paused"),
-          paused ? "already_paused" : "not_paused"));
+      co_return http::error(conflict(label(k) + (paused ? " is already paused" : " is not paused"),
+                                     paused ? "already_paused" : "not_paused"));
     }
     co_return http::error(batch_failure(committed.error(), label(k)));
   }
@@ -103,11 +104,12 @@ async::Task<http::Response> rename_key(api::Ctx& ctx) {
   // Renaming back to one of its own old names: that name stops being an alias.
   batch.push_back({"DELETE FROM key_aliases WHERE user_id = ?1 AND key_id = ?2 AND name = ?3",
                    {user, k.id, new_name.value()}});
-  batch.push_back({"INSERT INTO key_aliases (user_id, name, key_id, created_at) "
-                   "VALUES (?1, ?2, ?3, ?4)",
-                   {user, k.name, k.id, now}});
-  batch.push_back({"UPDATE keys SET name = ?3 WHERE user_id = ?1 AND id = ?2",
-                   {user, k.id, new_name.value()}});
+  batch.push_back(
+      {"INSERT INTO key_aliases (user_id, name, key_id, created_at) "
+       "VALUES (?1, ?2, ?3, ?4)",
+       {user, k.name, k.id, now}});
+  batch.push_back(
+      {"UPDATE keys SET name = ?3 WHERE user_id = ?1 AND id = ?2", {user, k.id, new_name.value()}});
   batch.push_back(audit::insert(
       ctx, {"key.rename", 200, k.id, new_name.value(), {}, "renamed from " + k.name}));
   auto committed = co_await ctx.io.d1_batch(std::move(batch));
@@ -118,9 +120,13 @@ async::Task<http::Response> rename_key(api::Ctx& ctx) {
   co_return http::json(200, out);
 }
 
-async::Task<http::Response> pause_key(api::Ctx& ctx) { return set_paused(ctx, true); }
+async::Task<http::Response> pause_key(api::Ctx& ctx) {
+  return set_paused(ctx, true);
+}
 
-async::Task<http::Response> resume_key(api::Ctx& ctx) { return set_paused(ctx, false); }
+async::Task<http::Response> resume_key(api::Ctx& ctx) {
+  return set_paused(ctx, false);
+}
 
 async::Task<http::Response> delete_key(api::Ctx& ctx) {
   const std::string& user = ctx.principal.user_id;

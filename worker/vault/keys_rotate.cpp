@@ -50,9 +50,10 @@ async::Statement reserve_version(const std::string& user, const std::string& ref
 /// Best effort: drop a reservation that will never be committed.
 async::Task<void> release(api::Ctx& ctx, const std::string& key_id, std::int64_t version) {
   std::vector<async::Statement> batch;
-  batch.push_back({"DELETE FROM key_versions WHERE user_id = ?1 AND key_id = ?2 AND version = ?3 "
-                   "AND stage = 'pending'",
-                   {ctx.principal.user_id, key_id, version}});
+  batch.push_back(
+      {"DELETE FROM key_versions WHERE user_id = ?1 AND key_id = ?2 AND version = ?3 "
+       "AND stage = 'pending'",
+       {ctx.principal.user_id, key_id, version}});
   (void)co_await ctx.io.d1_batch(std::move(batch));
 }
 
@@ -171,19 +172,23 @@ async::Task<http::Response> rotate_key(api::Ctx& ctx) {
                            "WHERE user_id = ?1 AND key_id = ?2 AND version = ?4 AND stage = "
                            "'pending')",
                            {user, key.id, key.current_version, version}));
-  batch.push_back({"UPDATE key_versions SET stage = NULL, retired_at = ?3 WHERE user_id = ?1 AND "
-                   "key_id = ?2 AND (stage = 'previous' OR (stage = 'pending' AND version <> ?4 "
-                   "AND created_at < ?5)) RETURNING blob_key",
-                   {user, key.id, now, version, now - kAbandonedPendingMs}});
-  batch.push_back({"UPDATE key_versions SET stage = 'previous' WHERE user_id = ?1 AND key_id = ?2 "
-                   "AND version = ?3",
-                   {user, key.id, key.current_version}});
-  batch.push_back({"UPDATE key_versions SET stage = 'current', kid = ?4, fingerprint = ?5, "
-                   "created_at = ?6 WHERE user_id = ?1 AND key_id = ?2 AND version = ?3",
-                   {user, key.id, version, sealed.value().kid, sealed.value().fingerprint, now}});
-  batch.push_back({"UPDATE keys SET current_version = ?3, rotated_at = ?4 WHERE user_id = ?1 AND "
-                   "id = ?2",
-                   {user, key.id, version, now}});
+  batch.push_back(
+      {"UPDATE key_versions SET stage = NULL, retired_at = ?3 WHERE user_id = ?1 AND "
+       "key_id = ?2 AND (stage = 'previous' OR (stage = 'pending' AND version <> ?4 "
+       "AND created_at < ?5)) RETURNING blob_key",
+       {user, key.id, now, version, now - kAbandonedPendingMs}});
+  batch.push_back(
+      {"UPDATE key_versions SET stage = 'previous' WHERE user_id = ?1 AND key_id = ?2 "
+       "AND version = ?3",
+       {user, key.id, key.current_version}});
+  batch.push_back(
+      {"UPDATE key_versions SET stage = 'current', kid = ?4, fingerprint = ?5, "
+       "created_at = ?6 WHERE user_id = ?1 AND key_id = ?2 AND version = ?3",
+       {user, key.id, version, sealed.value().kid, sealed.value().fingerprint, now}});
+  batch.push_back(
+      {"UPDATE keys SET current_version = ?3, rotated_at = ?4 WHERE user_id = ?1 AND "
+       "id = ?2",
+       {user, key.id, version, now}});
   batch.push_back(audit::insert(ctx, {"key.rotate", 200, key.id, key.name, std::nullopt, detail}));
   auto committed = co_await ctx.io.d1_batch(std::move(batch));
   if (!committed.ok()) {

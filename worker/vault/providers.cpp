@@ -7,14 +7,18 @@ namespace ve::vault {
 
 namespace {
 
-constexpr Auth bearer() { return {AuthKind::bearer, "", "", "", ""}; }
+constexpr Auth bearer() {
+  return {AuthKind::bearer, "", "", "", ""};
+}
 constexpr Auth header(std::string_view name, std::string_view prefix = "") {
   return {AuthKind::header, name, prefix, "", ""};
 }
 constexpr Auth basic(std::string_view username = "") {
   return {AuthKind::basic, "", "", "", username};
 }
-constexpr Auth query(std::string_view param) { return {AuthKind::query, "", "", param, ""}; }
+constexpr Auth query(std::string_view param) {
+  return {AuthKind::query, "", "", param, ""};
+}
 
 constexpr std::array kAnthropicHeaders = {StaticHeader{"anthropic-version", "2023-06-01"}};
 constexpr std::array kNotionHeaders = {StaticHeader{"notion-version", "2022-06-28"}};
@@ -188,7 +192,9 @@ std::string_view category_name(Category c) {
   return "service";
 }
 
-std::span<const Provider> catalog() { return kCatalog; }
+std::span<const Provider> catalog() {
+  return kCatalog;
+}
 
 const Provider* find_provider(std::string_view id) {
   for (const auto& p : kCatalog) {
@@ -200,7 +206,9 @@ const Provider* find_provider(std::string_view id) {
   return nullptr;
 }
 
-const Provider& custom_provider() { return kCatalog.back(); }
+const Provider& custom_provider() {
+  return kCatalog.back();
+}
 
 std::string_view auth_header_type(const Auth& auth) {
   switch (auth.kind) {

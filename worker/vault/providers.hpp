@@ -52,8 +52,8 @@ struct OAuthEndpoints {
 };
 
 struct Provider {
-  std::string_view id;        ///< stable id sent by clients, e.g. "openai"
-  std::string_view name;      ///< display name, e.g. "OpenAI"
+  std::string_view id;    ///< stable id sent by clients, e.g. "openai"
+  std::string_view name;  ///< display name, e.g. "OpenAI"
   Category category;
   std::string_view base_url;  ///< API root without trailing slash; "" when per-account
   Auth auth;

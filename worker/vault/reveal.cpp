@@ -199,8 +199,8 @@ async::Task<http::Response> reveal_keys(api::Ctx& ctx) {
                      std::move(params)});
     for (std::size_t i = 0; i < keys.size(); ++i) {  // one row per key, even if asked twice
       const KeyRecord& k = keys[i];
-      const auto m = std::find_if(matches.begin(), matches.end(),
-                                  [&](const Match& x) { return x.key == i; });
+      const auto m =
+          std::find_if(matches.begin(), matches.end(), [&](const Match& x) { return x.key == i; });
       std::string detail = "version " + std::to_string(k.current_version);
       if (m != matches.end() && m->via_alias) detail += ", requested as old name " + m->requested;
       batch.push_back(audit::insert(ctx, {"key.reveal", 200, k.id, k.name, {}, detail}));

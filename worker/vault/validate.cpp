@@ -105,8 +105,7 @@ Result<std::vector<std::string>> parse_tags(const boost::json::object& body) {
   return out;
 }
 
-Result<std::string> check_base_url(std::string_view url, bool development,
-                                   std::string_view field) {
+Result<std::string> check_base_url(std::string_view url, bool development, std::string_view field) {
   const auto bad = [&] {
     return bad_request(field_error(
         field, development ? "must be an https:// URL (or http:// to localhost) without "
@@ -125,8 +124,7 @@ Result<std::string> check_base_url(std::string_view url, bool development,
   return out;
 }
 
-Result<std::string> check_oauth_url(std::string_view url, std::string_view field,
-                                    bool any_scheme) {
+Result<std::string> check_oauth_url(std::string_view url, std::string_view field, bool any_scheme) {
   std::string_view scheme, authority;
   if (url.size() > kMaxUrlBytes || !clean(url) || !split_url(url, scheme, authority)) {
     return bad_request(field_error(field, "must be an absolute URL"));

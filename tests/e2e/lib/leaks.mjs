@@ -30,8 +30,10 @@ function encodings(value) {
     ['HEX', Buffer.from(buf.toString('hex').toUpperCase())],
   ];
   // base64 of a value depends on its alignment inside a larger encoded blob;
-  // the first form covers values encoded on their own (the usual leak).
-  return forms;
+  // these forms cover values encoded on their own (the usual leak). Forms that
+  // are byte-identical (base64 without + or /) are searched once.
+  const seen = new Set();
+  return forms.filter(([, b]) => !seen.has(b.toString('latin1')) && seen.add(b.toString('latin1')));
 }
 
 /**

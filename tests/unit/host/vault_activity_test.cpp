@@ -11,9 +11,9 @@ TEST_CASE("activity: newest first with the CLI's fields, never a value", "[vault
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
   auto id = store_key(host, alice, "OPENAI_API_KEY", "sk-secret-value");
-  REQUIRE(call(host, alice, "POST", "/v1/keys/reveal",
-               bj::value{{"keys", bj::array{"OPENAI_API_KEY"}}})
-              .status == 200);
+  REQUIRE(
+      call(host, alice, "POST", "/v1/keys/reveal", bj::value{{"keys", bj::array{"OPENAI_API_KEY"}}})
+          .status == 200);
   REQUIRE(call(host, alice, "POST", "/v1/keys/" + id + "/pause").status == 200);
 
   auto r = call(host, alice, "GET", "/v1/activity");
@@ -49,8 +49,9 @@ TEST_CASE("activity filters and limits", "[vault][activity]") {
   auto a = store_key(host, alice, "A", "va");
   auto b = store_key(host, alice, "B", "vb");
   for (int i = 0; i < 3; ++i) {
-    REQUIRE(call(host, alice, "POST", "/v1/keys/reveal", bj::value{{"keys", bj::array{"A"}}})
-                .status == 200);
+    REQUIRE(
+        call(host, alice, "POST", "/v1/keys/reveal", bj::value{{"keys", bj::array{"A"}}}).status ==
+        200);
   }
   auto count = [&](const std::string& query) {
     auto r = call(host, alice, "GET", "/v1/activity" + query);
@@ -61,7 +62,7 @@ TEST_CASE("activity filters and limits", "[vault][activity]") {
   CHECK(count("?limit=2") == 2);
   CHECK(count("?key_id=" + a) == 4);
   CHECK(count("?key_id=" + a.substr(0, 12)) == 4);  // a short id
-  CHECK(count("?key_id=B") == 1);                    // a key name
+  CHECK(count("?key_id=B") == 1);                   // a key name
   CHECK(count("?key_id=" + b + "&limit=1") == 1);
   CHECK(count("?token_id=tok_none") == 0);
   auto first = body_json(call(host, alice, "GET", "/v1/activity?limit=1"));
@@ -70,8 +71,9 @@ TEST_CASE("activity filters and limits", "[vault][activity]") {
 
   // default 50, max 500
   for (int i = 0; i < 55; ++i) {
-    REQUIRE(call(host, alice, "POST", "/v1/keys/reveal", bj::value{{"keys", bj::array{"B"}}})
-                .status == 200);
+    REQUIRE(
+        call(host, alice, "POST", "/v1/keys/reveal", bj::value{{"keys", bj::array{"B"}}}).status ==
+        200);
   }
   CHECK(count("") == 50);
   CHECK(count("?limit=500") == 60);

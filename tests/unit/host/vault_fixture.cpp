@@ -42,8 +42,8 @@ VaultUser add_user(host::HostRunner& host, const std::string& email) {
   u.token = crypto::random_token("vk_master_");
   exec(host, "INSERT INTO users (id, email, created_at) VALUES (" + quoted(u.user_id) + ", " +
                  quoted(email) + ", 1700000000000)");
-  exec(host, "INSERT INTO devices (id, user_id, name, created_at) VALUES (" +
-                 quoted(u.device_id) + ", " + quoted(u.user_id) + ", 'test laptop', 1700000000000)");
+  exec(host, "INSERT INTO devices (id, user_id, name, created_at) VALUES (" + quoted(u.device_id) +
+                 ", " + quoted(u.user_id) + ", 'test laptop', 1700000000000)");
   exec(host, "INSERT INTO master_tokens (token_hash, device_id, user_id, created_at) VALUES (" +
                  quoted(auth::credential_hash(u.token)) + ", " + quoted(u.device_id) + ", " +
                  quoted(u.user_id) + ", 1700000000000)");
@@ -52,9 +52,9 @@ VaultUser add_user(host::HostRunner& host, const std::string& email) {
 
 http::Response call(host::HostRunner& host, const VaultUser& user, const std::string& method,
                     const std::string& path, const std::string& body) {
-  return host.request(method, "http://127.0.0.1:8787" + path, body,
-                      {{"authorization", "Bearer " + user.token},
-                       {"content-type", "application/json"}});
+  return host.request(
+      method, "http://127.0.0.1:8787" + path, body,
+      {{"authorization", "Bearer " + user.token}, {"content-type", "application/json"}});
 }
 
 http::Response call(host::HostRunner& host, const VaultUser& user, const std::string& method,
@@ -64,11 +64,10 @@ http::Response call(host::HostRunner& host, const VaultUser& user, const std::st
 
 std::string store_key(host::HostRunner& host, const VaultUser& user, const std::string& name,
                       const std::string& value, const std::string& provider) {
-  auto r = call(host, user, "POST", "/v1/keys",
-                boost::json::value{{"name", name},
-                                   {"provider", provider},
-                                   {"credential_type", "api_key"},
-                                   {"key", value}});
+  auto r = call(
+      host, user, "POST", "/v1/keys",
+      boost::json::value{
+          {"name", name}, {"provider", provider}, {"credential_type", "api_key"}, {"key", value}});
   if (r.status != 201) return "";
   return std::string(body_json(r).at("id").as_string());
 }

@@ -33,8 +33,8 @@ http::Response call(host::HostRunner& host, const VaultUser& user, const std::st
                     const std::string& path, const std::string& body = "");
 
 /// Same, with a literal body.
-inline http::Response call(host::HostRunner& host, const VaultUser& user,
-                           const std::string& method, const std::string& path, const char* body) {
+inline http::Response call(host::HostRunner& host, const VaultUser& user, const std::string& method,
+                           const std::string& path, const char* body) {
   return call(host, user, method, path, std::string(body));
 }
 

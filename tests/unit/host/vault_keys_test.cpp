@@ -96,8 +96,9 @@ TEST_CASE("custom provider: base_url optional, https only, auth type kept", "[va
         std::string::npos);
   for (const char* bad : {"https://user:pw@api.example.com", "https://api.example.com/?q=1",
                           "api.example.com", "https://", "https://a b.com"}) {
-    auto r = call(host, alice, "POST", "/v1/keys",
-                  bj::value{{"name", "C2"}, {"provider", "custom"}, {"key", "v"}, {"base_url", bad}});
+    auto r =
+        call(host, alice, "POST", "/v1/keys",
+             bj::value{{"name", "C2"}, {"provider", "custom"}, {"key", "v"}, {"base_url", bad}});
     CHECK(r.status == 400);
   }
   auto ok = call(host, alice, "POST", "/v1/keys",
@@ -185,8 +186,7 @@ TEST_CASE("bad store input: clear 400s in the CLI's error shape, nothing written
        "token_url"},
       {"bad tags", R"({"name":"A","provider":"openai","key":"k","tags":[1]})", "tags"},
       {"tag with comma", R"({"name":"A","provider":"openai","key":"k","tags":["a,b"]})", "tags"},
-      {"bad auth type",
-       R"({"name":"A","provider":"custom","key":"k","auth_header_type":"digest"})",
+      {"bad auth type", R"({"name":"A","provider":"custom","key":"k","auth_header_type":"digest"})",
        "auth_header_type"},
   };
   for (const auto& c : cases) {
@@ -253,8 +253,7 @@ TEST_CASE("list: the CLI's fields, ISO 8601 Z timestamps, old names", "[vault][k
   CHECK(r.body.find("sk-1") == std::string::npos);
 }
 
-TEST_CASE("get one key by id, name or old name: metadata and versions, no value",
-          "[vault][keys]") {
+TEST_CASE("get one key by id, name or old name: metadata and versions, no value", "[vault][keys]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
   auto id = store_key(host, alice, "K", "value-1");
@@ -297,12 +296,13 @@ TEST_CASE("provider catalog is open and covers every provider the CLI knows",
     CHECK(p.at("auth").at("type").is_string());
   }
   // every id the CLI's `.env` import detector and store examples use
-  for (const char* id : {"openai", "anthropic", "google-ai", "groq", "mistral", "stripe",
-                         "lemonsqueezy", "twilio", "sendgrid", "resend", "cloudflare", "vercel",
-                         "upstash", "github", "clerk", "sentry", "posthog", "cloudinary", "mux",
-                         "custom", "google-oauth", "cohere", "perplexity", "together", "deepseek",
-                         "xai", "openrouter", "fireworks", "replicate", "huggingface", "slack",
-                         "supabase", "postmark", "mailgun", "github-oauth", "slack-oauth"}) {
+  for (const char* id :
+       {"openai",       "anthropic", "google-ai",    "groq",      "mistral",      "stripe",
+        "lemonsqueezy", "twilio",    "sendgrid",     "resend",    "cloudflare",   "vercel",
+        "upstash",      "github",    "clerk",        "sentry",    "posthog",      "cloudinary",
+        "mux",          "custom",    "google-oauth", "cohere",    "perplexity",   "together",
+        "deepseek",     "xai",       "openrouter",   "fireworks", "replicate",    "huggingface",
+        "slack",        "supabase",  "postmark",     "mailgun",   "github-oauth", "slack-oauth"}) {
     INFO(id);
     CHECK(ids.count(id) == 1);
   }

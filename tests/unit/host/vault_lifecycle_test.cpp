@@ -18,9 +18,10 @@ std::string reveal_value(ve::host::HostRunner& host, const VaultUser& u, const s
 }
 
 std::string stages(ve::host::HostRunner& host, const std::string& key_id) {
-  return scalar(host, "SELECT group_concat(version || ':' || coalesce(stage, 'retired'), ' ') "
-                      "FROM (SELECT * FROM key_versions WHERE key_id = '" +
-                          key_id + "' ORDER BY version)")
+  return scalar(host,
+                "SELECT group_concat(version || ':' || coalesce(stage, 'retired'), ' ') "
+                "FROM (SELECT * FROM key_versions WHERE key_id = '" +
+                    key_id + "' ORDER BY version)")
       .value_or("");
 }
 }  // namespace
@@ -45,16 +46,18 @@ TEST_CASE("rotation history: current, previous, retired; old blobs deleted after
   REQUIRE(call(host, alice, "POST", "/v1/keys/K/rotate", bj::value{{"key", "value-3"}}).status ==
           200);
   CHECK(stages(host, id) == "1:retired 2:previous 3:current");
-  CHECK(scalar_int(host, "SELECT count(*) FROM key_versions WHERE version = 1 AND retired_at IS "
-                         "NOT NULL") == 1);
+  CHECK(scalar_int(host,
+                   "SELECT count(*) FROM key_versions WHERE version = 1 AND retired_at IS "
+                   "NOT NULL") == 1);
   CHECK(host.kv().count(prefix + "1") == 0);  // retired: blob deleted
   CHECK(host.kv().count(prefix + "2") == 1);  // previous: kept
   CHECK(host.kv().count(prefix + "3") == 1);
   CHECK(reveal_value(host, alice, "K") == "value-3");
 
   // every version row names the blob KV holds for it, written once per version
-  CHECK(scalar_int(host, "SELECT count(*) FROM key_versions WHERE blob_key <> 'blob/' || user_id "
-                         "|| '/' || key_id || '/' || version") == 0);
+  CHECK(scalar_int(host,
+                   "SELECT count(*) FROM key_versions WHERE blob_key <> 'blob/' || user_id "
+                   "|| '/' || key_id || '/' || version") == 0);
   CHECK(scalar(host, "SELECT current_version FROM keys") == "3");
   CHECK(scalar_int(host, "SELECT count(*) FROM audit_log WHERE action = 'key.rotate'") == 2);
   auto list = body_json(call(host, alice, "GET", "/v1/keys"));
@@ -74,12 +77,12 @@ TEST_CASE("oauth2 rotation merges the rotated field into the current credential"
                                 {"client_secret", "old-secret"},
                                 {"refresh_token", "rt-1"}});
   REQUIRE(created.status == 201);
-  auto r = call(host, alice, "POST", "/v1/keys/gh/rotate",
-                bj::value{{"client_secret", "new-secret"}});
+  auto r =
+      call(host, alice, "POST", "/v1/keys/gh/rotate", bj::value{{"client_secret", "new-secret"}});
   REQUIRE(r.status == 200);
   CHECK(body_json(r).at("rotated_fields") == bj::array{"client_secret"});
-  auto rev = body_json(
-      call(host, alice, "POST", "/v1/keys/reveal", bj::value{{"keys", bj::array{"gh"}}}));
+  auto rev =
+      body_json(call(host, alice, "POST", "/v1/keys/reveal", bj::value{{"keys", bj::array{"gh"}}}));
   const auto& fields = rev.at("keys").as_array()[0].at("fields");
   CHECK(fields.at("client_secret") == "new-secret");
   CHECK(fields.at("client_id") == "cid");
@@ -94,8 +97,7 @@ TEST_CASE("oauth2 rotation merges the rotated field into the current credential"
   CHECK(footprint(host) == before);
 }
 
-TEST_CASE("rotate bad input and unknown keys: 4xx, nothing written",
-          "[vault][rotate][bad-input]") {
+TEST_CASE("rotate bad input and unknown keys: 4xx, nothing written", "[vault][rotate][bad-input]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
   auto id = store_key(host, alice, "K", "v1");
@@ -107,8 +109,8 @@ TEST_CASE("rotate bad input and unknown keys: 4xx, nothing written",
     INFO(body.substr(0, 40));
     CHECK(call(host, alice, "POST", "/v1/keys/" + id + "/rotate", body).status == 400);
   }
-  auto unknown = call(host, alice, "POST", "/v1/keys/key_doesnotexist/rotate",
-                      bj::value{{"key", "v2"}});
+  auto unknown =
+      call(host, alice, "POST", "/v1/keys/key_doesnotexist/rotate", bj::value{{"key", "v2"}});
   CHECK(unknown.status == 404);
   CHECK(body_json(unknown).at("error").is_string());
   auto api_key_as_oauth =
@@ -128,13 +130,13 @@ TEST_CASE("an abandoned version reservation is retired by the next rotation",
   // rotation, and its blob deleted.
   const std::string stale_blob = "blob/" + alice.user_id + "/" + id + "/3";
   char* err = nullptr;
-  sqlite3_exec(host.db(),
-               ("INSERT INTO key_versions (key_id, version, user_id, stage, kid, fingerprint, "
-                "blob_key, created_at) VALUES ('" +
-                id + "', 3, '" + alice.user_id + "', 'pending', 't1', '', '" + stale_blob +
-                "', 1000)")
-                   .c_str(),
-               nullptr, nullptr, &err);
+  sqlite3_exec(
+      host.db(),
+      ("INSERT INTO key_versions (key_id, version, user_id, stage, kid, fingerprint, "
+       "blob_key, created_at) VALUES ('" +
+       id + "', 3, '" + alice.user_id + "', 'pending', 't1', '', '" + stale_blob + "', 1000)")
+          .c_str(),
+      nullptr, nullptr, &err);
   REQUIRE(err == nullptr);
   host.kv()[stale_blob] = "orphan";
   REQUIRE(call(host, alice, "POST", "/v1/keys/K/rotate", bj::value{{"key", "v4"}}).status == 200);
@@ -163,8 +165,7 @@ TEST_CASE("rename: old name becomes an alias; collisions 409; renaming back work
   CHECK(to_b.status == 409);
   CHECK(body_json(to_b).at("code") == "name_taken");
   // B may not take A's old name either: it still resolves to A2
-  CHECK(call(host, alice, "POST", "/v1/keys/B/rename", bj::value{{"new_name", "A"}}).status ==
-        409);
+  CHECK(call(host, alice, "POST", "/v1/keys/B/rename", bj::value{{"new_name", "A"}}).status == 409);
   CHECK(call(host, alice, "POST", "/v1/keys/A2/rename", bj::value{{"new_name", "a/b"}}).status ==
         400);
   CHECK(call(host, alice, "POST", "/v1/keys/A2/rename", "{}").status == 400);
@@ -207,8 +208,9 @@ TEST_CASE("pause and resume: 409 when already so", "[vault][pause]") {
   CHECK(body_json(twice).at("code") == "not_paused");
   CHECK(call(host, alice, "POST", "/v1/keys/K/pause", "{oops").status == 400);
   CHECK(call(host, alice, "POST", "/v1/keys/nope/pause").status == 404);
-  CHECK(scalar_int(host, "SELECT count(*) FROM audit_log WHERE action IN ('key.pause', "
-                         "'key.resume')") == 2);
+  CHECK(scalar_int(host,
+                   "SELECT count(*) FROM audit_log WHERE action IN ('key.pause', "
+                   "'key.resume')") == 2);
 }
 
 TEST_CASE("delete by id or by name: rows, old names and blobs go; the audit row stays",

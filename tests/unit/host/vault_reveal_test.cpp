@@ -26,8 +26,7 @@ TEST_CASE("env_name rule", "[vault][env]") {
   CHECK(env_name("2fa-token") == "_2FA_TOKEN");
   CHECK(env_name("Stripe:Live@eu") == "STRIPE_LIVE_EU");
   CHECK(env_name("9") == "_9");
-  CHECK(ve::vault::oauth_env_name("google-oauth", "client_secret") ==
-        "GOOGLE_OAUTH_CLIENT_SECRET");
+  CHECK(ve::vault::oauth_env_name("google-oauth", "client_secret") == "GOOGLE_OAUTH_CLIENT_SECRET");
 }
 
 TEST_CASE("reveal api_key and oauth2 credentials; missing names listed", "[vault][reveal]") {
@@ -71,8 +70,9 @@ TEST_CASE("reveal api_key and oauth2 credentials; missing names listed", "[vault
   // one audit row per revealed key, metadata only; last_used_at set
   CHECK(scalar_int(host, "SELECT count(*) FROM audit_log WHERE action = 'key.reveal'") == 2);
   CHECK(scalar_int(host, "SELECT count(*) FROM keys WHERE last_used_at IS NULL") == 0);
-  CHECK(scalar_int(host, "SELECT count(*) FROM audit_log WHERE detail LIKE '%sk-live%' OR "
-                         "detail LIKE '%cs-1%'") == 0);
+  CHECK(scalar_int(host,
+                   "SELECT count(*) FROM audit_log WHERE detail LIKE '%sk-live%' OR "
+                   "detail LIKE '%cs-1%'") == 0);
   auto list = body_json(call(host, alice, "GET", "/v1/keys"));
   CHECK(list.at("keys").as_array()[0].at("last_used_at").is_string());
 }
@@ -114,8 +114,8 @@ TEST_CASE("a name used before a rename still resolves, flagged as deprecated",
   CHECK(keys[0].at("value") == "sk-1");
   CHECK(keys[1].at("deprecated_alias") == false);
   CHECK(keys[1].at("env_name") == "OPENAI_API_KEY");
-  CHECK(scalar(host, "SELECT detail FROM audit_log WHERE action = 'key.reveal'")->find(
-            "old name openai-key") != std::string::npos);
+  CHECK(scalar(host, "SELECT detail FROM audit_log WHERE action = 'key.reveal'")
+            ->find("old name openai-key") != std::string::npos);
 }
 
 TEST_CASE("paused keys are still revealed (pause blocks the proxy only)", "[vault][reveal]") {

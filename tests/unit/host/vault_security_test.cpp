@@ -69,8 +69,9 @@ TEST_CASE("neither KV nor the database ever holds a value in the clear", "[vault
                          {"client_id", "cid"},
                          {"client_secret", oauth_secret}})
               .status == 201);
-  REQUIRE(call(host, alice, "POST", "/v1/keys/reveal", bj::value{{"keys", bj::array{"CANARY", "O"}}})
-              .status == 200);
+  REQUIRE(
+      call(host, alice, "POST", "/v1/keys/reveal", bj::value{{"keys", bj::array{"CANARY", "O"}}})
+          .status == 200);
   for (const std::string& secret : {v1, v2, oauth_secret}) {
     INFO(secret);
     CHECK_FALSE(stored_anywhere(host, secret));
@@ -88,11 +89,12 @@ TEST_CASE("a guard aborts its whole batch and is recognised", "[vault][consisten
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
   ve::async::D1Batch batch;
-  batch.statements.push_back({"INSERT INTO audit_log (user_id, created_at, actor_kind, action, "
-                              "status) VALUES (?1, 1, 'system', 'x', 200)",
-                              {alice.user_id}});
-  batch.statements.push_back(ve::vault::abort_if(ve::vault::Guard::key_changed, "?1 = 1",
-                                                 {std::int64_t{1}}));
+  batch.statements.push_back(
+      {"INSERT INTO audit_log (user_id, created_at, actor_kind, action, "
+       "status) VALUES (?1, 1, 'system', 'x', 200)",
+       {alice.user_id}});
+  batch.statements.push_back(
+      ve::vault::abort_if(ve::vault::Guard::key_changed, "?1 = 1", {std::int64_t{1}}));
   auto r = host.perform(batch);
   REQUIRE_FALSE(r.ok);
   ve::Error e{503, "unavailable", r.error};
@@ -119,8 +121,9 @@ TEST_CASE("concurrent rotations: one wins, the loser gets 409 and leaves no blob
   CHECK(out[0].status == 200);
   CHECK(out[1].status == 409);
   CHECK(body_json(out[1]).at("code") == "concurrent_change");
-  CHECK(scalar(host, "SELECT group_concat(version || ':' || stage, ' ') FROM (SELECT * FROM "
-                     "key_versions ORDER BY version)") == "1:previous 2:current");
+  CHECK(scalar(host,
+               "SELECT group_concat(version || ':' || stage, ' ') FROM (SELECT * FROM "
+               "key_versions ORDER BY version)") == "1:previous 2:current");
   // distinct version numbers were reserved, so the two blobs never collided;
   // the loser deleted its own
   CHECK(host.kv().size() == 2);
