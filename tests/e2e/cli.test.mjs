@@ -5,6 +5,8 @@
 //   E2E_STATE_DIR  the server's wrangler --persist-to directory (required for
 //                  the final leak scan)
 //   E2E_WORK_DIR   scratch directory (HOMEs, browser reports); default: a temp dir
+//   E2E_SERVER_LOG the server's stdout/stderr (wrangler + the Worker's log
+//                  lines), also scanned for secrets when set
 //
 // Steps run in order and share state (the CLI's config in a temporary HOME);
 // a step whose prerequisite failed is skipped with the reason. Every secret
@@ -23,6 +25,7 @@ import { scanForLeaks } from './lib/leaks.mjs';
 
 const BASE = process.env.E2E_BASE_URL?.replace(/\/+$/, '');
 const STATE_DIR = process.env.E2E_STATE_DIR;
+const SERVER_LOG = process.env.E2E_SERVER_LOG;
 const WORK = process.env.E2E_WORK_DIR ?? mkdtempSync(join(tmpdir(), 've-e2e-'));
 mkdirSync(WORK, { recursive: true });
 
@@ -477,5 +480,16 @@ describe('apilocker CLI 1.1.0 against vaultedge', { concurrency: false }, () => 
       [],
       `scanned ${files} files, ${bytes} bytes, for ${needles.length} values`,
     );
+  });
+
+  step('log-leaks', 'no secret value or token in the server log', ['register'], async (t) => {
+    if (!SERVER_LOG) {
+      t.skip('E2E_SERVER_LOG not set');
+      return;
+    }
+    const text = readFileSync(SERVER_LOG, 'utf8');
+    t.diagnostic(`${text.split('\n').length} log lines`);
+    const found = needles.filter((n) => text.includes(n.value)).map((n) => n.label);
+    assert.deepEqual(found, [], `found in ${SERVER_LOG}`);
   });
 });

@@ -11,6 +11,8 @@ std::string set_cookie(std::string_view name, std::string_view value, std::int64
   return c;
 }
 
-std::string clear_cookie(std::string_view name) { return set_cookie(name, "", 0); }
+std::string clear_cookie(std::string_view name) {
+  return set_cookie(name, "", 0);
+}
 
 }  // namespace ve::auth

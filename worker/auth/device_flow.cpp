@@ -22,14 +22,16 @@ namespace {
 namespace bj = boost::json;
 
 constexpr std::string_view kDeviceCodePrefix = "vk_dc_";
-constexpr std::int64_t kExpiresInS = 600;        // RFC 8628 §3.2 expires_in
-constexpr std::int64_t kIntervalS = 5;           // RFC 8628 §3.2 interval
-constexpr std::int64_t kSlowDownStepS = 5;       // RFC 8628 §3.5: +5 s after slow_down
-constexpr std::int64_t kPollGraceMs = 1000;      // tolerated jitter between polls
+constexpr std::int64_t kExpiresInS = 600;          // RFC 8628 §3.2 expires_in
+constexpr std::int64_t kIntervalS = 5;             // RFC 8628 §3.2 interval
+constexpr std::int64_t kSlowDownStepS = 5;         // RFC 8628 §3.5: +5 s after slow_down
+constexpr std::int64_t kPollGraceMs = 1000;        // tolerated jitter between polls
 constexpr std::int64_t kKeepExpiredMs = 3600'000;  // expired codes still answer "expired" for 1 h
 constexpr int kUserCodeAttempts = 4;
 
-Error invalid_grant(std::string message) { return bad_request(std::move(message), "invalid_grant"); }
+Error invalid_grant(std::string message) {
+  return bad_request(std::move(message), "invalid_grant");
+}
 
 /// client_metadata.<field>: optional string of at most 255 bytes.
 Result<std::optional<std::string>> metadata(const bj::object* cm, std::string_view field) {
@@ -63,10 +65,11 @@ async::Task<http::Response> authorize(Ctx& ctx, const std::string& code_hash,
   ctx.principal.actor_id = device_id;
   ctx.principal.email = store::text_or_empty(code, 0, "email");
   ctx.principal.client = "apilocker-cli";
-  auto audit_row = insert_only_if(
-      audit::insert(ctx, {.action = "device.authorize", .status = 200,
-                          .detail = store::text(code, 0, "hostname")}),
-      "EXISTS (SELECT 1 FROM devices WHERE id = ? AND user_id = ?)", {device_id, user_id});
+  auto audit_row = insert_only_if(audit::insert(ctx, {.action = "device.authorize",
+                                                      .status = 200,
+                                                      .detail = store::text(code, 0, "hostname")}),
+                                  "EXISTS (SELECT 1 FROM devices WHERE id = ? AND user_id = ?)",
+                                  {device_id, user_id});
   if (!audit_row) co_return http::error(Error{});
 
   std::vector<async::Statement> batch;
@@ -78,13 +81,15 @@ async::Task<http::Response> authorize(Ctx& ctx, const std::string& code_hash,
        "FROM device_codes WHERE device_code_hash = ?3 AND user_id = ?4 AND status = 'approved' "
        "AND expires_at > ?2",
        {device_id, now, code_hash, user_id}});
-  batch.push_back({"INSERT INTO master_tokens (token_hash, device_id, user_id, created_at) "
-                   "SELECT ?1, id, user_id, ?2 FROM devices WHERE id = ?3 AND user_id = ?4",
-                   {credential_hash(token), now, device_id, user_id}});
+  batch.push_back(
+      {"INSERT INTO master_tokens (token_hash, device_id, user_id, created_at) "
+       "SELECT ?1, id, user_id, ?2 FROM devices WHERE id = ?3 AND user_id = ?4",
+       {credential_hash(token), now, device_id, user_id}});
   batch.push_back(std::move(*audit_row));
-  batch.push_back({"UPDATE device_codes SET status = 'consumed' WHERE device_code_hash = ?1 "
-                   "AND user_id = ?2 AND status = 'approved' AND expires_at > ?3",
-                   {code_hash, user_id, now}});
+  batch.push_back(
+      {"UPDATE device_codes SET status = 'consumed' WHERE device_code_hash = ?1 "
+       "AND user_id = ?2 AND status = 'approved' AND expires_at > ?3",
+       {code_hash, user_id, now}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return http::error(rows.error());
   if (rows.value()[3].changes != 1) {
@@ -170,12 +175,13 @@ Handler cli_auth_poll(Ctx& ctx) {
   const std::string hash = credential_hash(*device_code);
   const std::int64_t now = util::now_ms();
   std::vector<async::Statement> batch;
-  batch.push_back({"SELECT c.status, c.user_id, c.hostname, c.interval_s, c.last_poll_at, "
-                   "c.expires_at, u.email FROM device_codes c "
-                   "LEFT JOIN users u ON u.id = c.user_id WHERE c.device_code_hash = ?1",
-                   {hash}});
-  batch.push_back({"UPDATE device_codes SET last_poll_at = ?2 WHERE device_code_hash = ?1",
-                   {hash, now}});
+  batch.push_back(
+      {"SELECT c.status, c.user_id, c.hostname, c.interval_s, c.last_poll_at, "
+       "c.expires_at, u.email FROM device_codes c "
+       "LEFT JOIN users u ON u.id = c.user_id WHERE c.device_code_hash = ?1",
+       {hash}});
+  batch.push_back(
+      {"UPDATE device_codes SET last_poll_at = ?2 WHERE device_code_hash = ?1", {hash, now}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return http::error(rows.error());
   const auto& code = rows.value()[0];

@@ -27,9 +27,10 @@ struct CodeView {
 
 async::Task<Result<std::optional<CodeView>>> find_code(Ctx& ctx, const std::string& user_code) {
   std::vector<async::Statement> batch;
-  batch.push_back({"SELECT status, user_id, requested_name, hostname, platform, platform_version, "
-                   "cli_version, expires_at FROM device_codes WHERE user_code = ?1",
-                   {user_code}});
+  batch.push_back(
+      {"SELECT status, user_id, requested_name, hostname, platform, platform_version, "
+       "cli_version, expires_at FROM device_codes WHERE user_code = ?1",
+       {user_code}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return rows.error();
   const auto& r = rows.value()[0];
@@ -51,8 +52,8 @@ std::string entry_form(std::string_view typed) {
 }
 
 http::Response entry_page(int status, std::string_view message, std::string_view typed) {
-  std::string body = "<h1>Register a device</h1>\n<p>" + html_escape(message) + "</p>\n" +
-                     entry_form(typed);
+  std::string body =
+      "<h1>Register a device</h1>\n<p>" + html_escape(message) + "</p>\n" + entry_form(typed);
   return http::html(status, page("Register a device", body));
 }
 
@@ -74,7 +75,8 @@ http::Response approval_page(const Ctx& ctx, const std::string& user_code, const
   std::string body =
       "<h1>Register this device?</h1>\n<p>A command-line client asks for full access to the "
       "vault of <b>" +
-      html_escape(ctx.principal.email) + "</b>: it will be able to read, use and change all "
+      html_escape(ctx.principal.email) +
+      "</b>: it will be able to read, use and change all "
       "your keys.</p>\n<table>\n" +
       "<tr><td>Code</td><td class=\"code\">" + html_escape(user_code) + "</td></tr>\n" +
       (c.name.empty() ? std::string() : row("Device name", c.name)) + row("Hostname", c.hostname) +
@@ -97,9 +99,9 @@ std::optional<http::Response> settled_page(const Ctx& ctx, const std::string& us
                                            const CodeView& c) {
   const bool mine = c.user_id == ctx.principal.user_id;
   if (c.status == "approved" && mine) {
-    return message_page(200, "Device approved",
-                        "You approved " + user_code +
-                            ". Return to your terminal: registration finishes there.");
+    return message_page(
+        200, "Device approved",
+        "You approved " + user_code + ". Return to your terminal: registration finishes there.");
   }
   if (c.status == "denied" && mine) {
     return message_page(200, "Request denied",
@@ -107,14 +109,16 @@ std::optional<http::Response> settled_page(const Ctx& ctx, const std::string& us
   }
   if (c.status != "pending") {
     return message_page(410, "Code already used",
-                        "The code " + user_code + " was already used. Run `apilocker register` "
-                        "again to get a new one.",
+                        "The code " + user_code +
+                            " was already used. Run `apilocker register` "
+                            "again to get a new one.",
                         "/device", "Enter another code");
   }
   if (c.expires_at <= util::now_ms()) {
     return message_page(410, "Code expired",
-                        "The code " + user_code + " has expired (codes last 10 minutes). Run "
-                        "`apilocker register` again to get a new one.",
+                        "The code " + user_code +
+                            " has expired (codes last 10 minutes). Run "
+                            "`apilocker register` again to get a new one.",
                         "/device", "Enter another code");
   }
   return std::nullopt;
@@ -182,10 +186,10 @@ Handler device_decide(Ctx& ctx) {
   if (!audit_row) co_return error_page(Error{}, "Try again");
   std::vector<async::Statement> batch;
   batch.push_back(std::move(*audit_row));
-  batch.push_back({"UPDATE device_codes SET status = ?1, user_id = ?2 WHERE user_code = ?3 AND "
-                   "status = 'pending' AND expires_at > ?4",
-                   {std::string(approve ? "approved" : "denied"), ctx.principal.user_id,
-                    *user_code, now}});
+  batch.push_back(
+      {"UPDATE device_codes SET status = ?1, user_id = ?2 WHERE user_code = ?3 AND "
+       "status = 'pending' AND expires_at > ?4",
+       {std::string(approve ? "approved" : "denied"), ctx.principal.user_id, *user_code, now}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return error_page(rows.error(), "Try again");
   if (rows.value()[1].changes != 1) {

@@ -38,10 +38,11 @@ Error no_device(const std::string& id) {
 
 Handler list_devices(Ctx& ctx) {
   std::vector<async::Statement> batch;
-  batch.push_back({"SELECT id, name, hostname, platform, platform_version, cli_version, "
-                   "created_at, last_used_at FROM devices WHERE user_id = ?1 AND revoked_at IS NULL "
-                   "ORDER BY created_at DESC, id",
-                   {ctx.principal.user_id}});
+  batch.push_back(
+      {"SELECT id, name, hostname, platform, platform_version, cli_version, "
+       "created_at, last_used_at FROM devices WHERE user_id = ?1 AND revoked_at IS NULL "
+       "ORDER BY created_at DESC, id",
+       {ctx.principal.user_id}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return http::error(rows.error());
   const auto& r = rows.value()[0];
@@ -73,10 +74,12 @@ Handler revoke_device(Ctx& ctx) {
   if (!audit_row) co_return http::error(Error{});
   std::vector<async::Statement> batch;
   batch.push_back(std::move(*audit_row));
-  batch.push_back({"DELETE FROM master_tokens WHERE device_id = ?1 AND user_id = ?2", {id, user_id}});
-  batch.push_back({"UPDATE devices SET revoked_at = ?3 WHERE id = ?1 AND user_id = ?2 AND "
-                   "revoked_at IS NULL",
-                   {id, user_id, now}});
+  batch.push_back(
+      {"DELETE FROM master_tokens WHERE device_id = ?1 AND user_id = ?2", {id, user_id}});
+  batch.push_back(
+      {"UPDATE devices SET revoked_at = ?3 WHERE id = ?1 AND user_id = ?2 AND "
+       "revoked_at IS NULL",
+       {id, user_id, now}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return http::error(rows.error());
   if (rows.value()[2].changes != 1) co_return http::error(no_device(id));
@@ -107,9 +110,10 @@ Handler register_device(Ctx& ctx) {
   if (!audit_row) co_return http::error(Error{});
   std::vector<async::Statement> batch;
   batch.push_back(std::move(*audit_row));
-  batch.push_back({"UPDATE devices SET name = ?3, fingerprint = COALESCE(?4, fingerprint) "
-                   "WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL",
-                   {id, user_id, *name, store::nullable(*fingerprint)}});
+  batch.push_back(
+      {"UPDATE devices SET name = ?3, fingerprint = COALESCE(?4, fingerprint) "
+       "WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL",
+       {id, user_id, *name, store::nullable(*fingerprint)}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return http::error(rows.error());
   if (rows.value()[1].changes != 1) co_return http::error(no_device(id));

@@ -8,7 +8,9 @@ namespace {
 constexpr const char* kUserApi = "https://api.github.com/user";
 constexpr const char* kEmailsApi = "https://api.github.com/user/emails";
 
-Error upstream_error(std::string message) { return {502, "upstream_error", std::move(message)}; }
+Error upstream_error(std::string message) {
+  return {502, "upstream_error", std::move(message)};
+}
 
 async::FetchRequest api_get(std::string url, const std::string& access_token) {
   async::FetchRequest req;
@@ -40,7 +42,8 @@ async::Task<Result<Identity>> github_identity(api::Ctx& ctx, const Provider& pro
   auto id = user->find("id");
   std::string subject;
   if (id != user->end() && id->value().is_int64()) subject = std::to_string(id->value().as_int64());
-  if (id != user->end() && id->value().is_uint64()) subject = std::to_string(id->value().as_uint64());
+  if (id != user->end() && id->value().is_uint64())
+    subject = std::to_string(id->value().as_uint64());
   if (subject.empty()) co_return upstream_error("GitHub's user API returned no numeric id");
 
   // /user/emails is an array, so fetch_json (objects only) does not fit here.

@@ -10,7 +10,9 @@ namespace bj = boost::json;
 namespace {
 constexpr std::int64_t kClockSkewS = 120;
 
-Error upstream_error(std::string message) { return {502, "upstream_error", std::move(message)}; }
+Error upstream_error(std::string message) {
+  return {502, "upstream_error", std::move(message)};
+}
 
 std::string trimmed_slash(std::string s) {
   while (!s.empty() && s.back() == '/') s.pop_back();
@@ -116,10 +118,9 @@ async::Task<Result<Endpoints>> oidc_discover(api::Ctx& ctx, const Provider& prov
 
 async::Task<Result<Identity>> oidc_identity(api::Ctx& ctx, const Provider& provider,
                                             const Endpoints& endpoints, CallbackInput in) {
-  auto tokens = co_await exchange_code(ctx, endpoints.token, provider.client_id,
-                                       provider.client_secret, endpoints.client_auth, in.code,
-                                       in.verifier, in.redirect_uri,
-                                       provider.label + "'s token endpoint");
+  auto tokens = co_await exchange_code(
+      ctx, endpoints.token, provider.client_id, provider.client_secret, endpoints.client_auth,
+      in.code, in.verifier, in.redirect_uri, provider.label + "'s token endpoint");
   if (!tokens.ok()) co_return tokens.error();
   const std::string id_token = string_member(*tokens, "id_token");
   if (id_token.empty()) co_return upstream_error(provider.label + " returned no ID token");

@@ -40,8 +40,8 @@ std::string hidden_field(std::string_view name, std::string_view value) {
 
 http::Response message_page(int status, std::string_view title, std::string_view text,
                             std::string_view link_href, std::string_view link_label) {
-  std::string body = "<h1>" + http::html_escape(title) + "</h1>\n<p>" + http::html_escape(text) +
-                     "</p>\n";
+  std::string body =
+      "<h1>" + http::html_escape(title) + "</h1>\n<p>" + http::html_escape(text) + "</p>\n";
   if (!link_href.empty()) {
     body += "<p><a href=\"" + http::html_escape(link_href) + "\">" +
             http::html_escape(link_label.empty() ? link_href : link_label) + "</a></p>\n";

@@ -6,7 +6,9 @@
 
 namespace ve::auth {
 
-std::string pkce_verifier() { return crypto::random_token(""); }
+std::string pkce_verifier() {
+  return crypto::random_token("");
+}
 
 std::string pkce_challenge(std::string_view verifier) {
   return crypto::base64url_encode(crypto::sha256(verifier));

@@ -38,7 +38,8 @@ std::vector<Provider> configured_providers(const config::Config& config) {
     auto name = config.var("OIDC_NAME");
     std::string label = name ? std::string(*name) : host_of(iss);
     out.push_back({Provider::Protocol::oidc, "oidc", "oidc:" + iss, std::move(label), iss,
-                   std::string(*oidc_id), std::string(config.var("OIDC_CLIENT_SECRET").value_or("")),
+                   std::string(*oidc_id),
+                   std::string(config.var("OIDC_CLIENT_SECRET").value_or("")),
                    "openid email profile"});
   }
   return out;

@@ -21,7 +21,8 @@ async::Task<http::Response> complete_sign_in(api::Ctx& ctx, Identity identity,
   if (!user.ok()) co_return error_page(user.error(), "Sign-in failed");
 
   const std::string token = crypto::random_token("vk_sess_");
-  if (token.empty()) co_return error_page(unavailable("no randomness available; try again"), "Sign-in failed");
+  if (token.empty())
+    co_return error_page(unavailable("no randomness available; try again"), "Sign-in failed");
   const std::int64_t now = util::now_ms();
 
   ctx.principal = Principal{};
@@ -31,12 +32,14 @@ async::Task<http::Response> complete_sign_in(api::Ctx& ctx, Identity identity,
   ctx.principal.client = "dashboard";
 
   std::vector<async::Statement> batch;
-  batch.push_back({"DELETE FROM sessions WHERE user_id = ?1 AND expires_at <= ?2",
-                   {user->id, now}});
-  batch.push_back({"INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
-                   "VALUES (?1, ?2, ?3, ?4)",
-                   {credential_hash(token), user->id, now, now + kSessionLifetimeS * 1000}});
-  batch.push_back(audit::insert(ctx, {.action = "auth.sign_in", .status = 303, .detail = provider}));
+  batch.push_back(
+      {"DELETE FROM sessions WHERE user_id = ?1 AND expires_at <= ?2", {user->id, now}});
+  batch.push_back(
+      {"INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
+       "VALUES (?1, ?2, ?3, ?4)",
+       {credential_hash(token), user->id, now, now + kSessionLifetimeS * 1000}});
+  batch.push_back(
+      audit::insert(ctx, {.action = "auth.sign_in", .status = 303, .detail = provider}));
   auto done = co_await ctx.io.d1_batch(std::move(batch));
   if (!done.ok()) co_return error_page(done.error(), "Sign-in failed");
 

@@ -80,8 +80,7 @@ Handler login_page(Ctx& ctx) {
   }
   const auto providers = configured_providers(ctx.config);
   for (const auto& p : providers) {
-    const std::string href =
-        with_query("/auth/" + p.slug + "/start", {{"return_to", *return_to}});
+    const std::string href = with_query("/auth/" + p.slug + "/start", {{"return_to", *return_to}});
     body += "<p><a class=\"button\" href=\"" + html_escape(href) + "\">Sign in with " +
             html_escape(p.label) + "</a></p>\n";
   }
@@ -91,9 +90,10 @@ Handler login_page(Ctx& ctx) {
     if (secret.empty()) co_return error_page(unavailable("no randomness available"), "Try again");
     body += dev_form_html(secret, *return_to);
   } else if (providers.empty()) {
-    body += "<p>No sign-in provider is configured on this server. Its operator must set "
-            "GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, GOOGLE_CLIENT_ID and "
-            "GOOGLE_CLIENT_SECRET, or OIDC_ISSUER and OIDC_CLIENT_ID (see docs/signin.md).</p>\n";
+    body +=
+        "<p>No sign-in provider is configured on this server. Its operator must set "
+        "GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, GOOGLE_CLIENT_ID and "
+        "GOOGLE_CLIENT_SECRET, or OIDC_ISSUER and OIDC_CLIENT_ID (see docs/signin.md).</p>\n";
   }
   co_return page_with_cookie("Sign in", body, set);
 }
@@ -105,8 +105,8 @@ Handler dev_form(Ctx& ctx) {
   std::string set;
   const std::string secret = pre_login_secret(ctx, set);
   if (secret.empty()) co_return error_page(unavailable("no randomness available"), "Try again");
-  co_return page_with_cookie("Sign in", "<h1>Sign in to vaultedge</h1>\n" +
-                                            dev_form_html(secret, *return_to), set);
+  co_return page_with_cookie(
+      "Sign in", "<h1>Sign in to vaultedge</h1>\n" + dev_form_html(secret, *return_to), set);
 }
 
 Handler dev_sign_in(Ctx& ctx) {

@@ -6,7 +6,9 @@
 namespace ve::auth {
 
 namespace {
-Error upstream_error(std::string message) { return {502, "upstream_error", std::move(message)}; }
+Error upstream_error(std::string message) {
+  return {502, "upstream_error", std::move(message)};
+}
 
 /// Upstream text quoted in our messages: printable ASCII only, at most 200 bytes.
 std::string quoted(std::string_view s) {
@@ -115,9 +117,9 @@ async::Task<Result<boost::json::object>> exchange_code(api::Ctx& ctx, std::strin
                  {"user-agent", "vaultedge"}};
   if (auth == ClientAuth::basic && !client_secret.empty()) {
     // RFC 6749 §2.3.1: both parts form-urlencoded, then HTTP Basic.
-    req.headers.emplace_back(
-        "authorization", "Basic " + crypto::base64_encode(http::url_encode(client_id) + ":" +
-                                                          http::url_encode(client_secret)));
+    req.headers.emplace_back("authorization",
+                             "Basic " + crypto::base64_encode(http::url_encode(client_id) + ":" +
+                                                              http::url_encode(client_secret)));
   } else {
     form.emplace_back("client_id", client_id);
     if (!client_secret.empty()) form.emplace_back("client_secret", client_secret);

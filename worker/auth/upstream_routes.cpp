@@ -52,12 +52,14 @@ struct LoginState {
   std::string provider, verifier, nonce, return_to;
   std::int64_t expires_at = 0;
 };
-async::Task<Result<std::optional<LoginState>>> take_login_state(Ctx& ctx, const std::string& state) {
+async::Task<Result<std::optional<LoginState>>> take_login_state(Ctx& ctx,
+                                                                const std::string& state) {
   const std::string hash = credential_hash(state);
   std::vector<async::Statement> batch;
-  batch.push_back({"SELECT provider, code_verifier, nonce, return_to, expires_at FROM login_states "
-                   "WHERE state_hash = ?1",
-                   {hash}});
+  batch.push_back(
+      {"SELECT provider, code_verifier, nonce, return_to, expires_at FROM login_states "
+       "WHERE state_hash = ?1",
+       {hash}});
   batch.push_back({"DELETE FROM login_states WHERE state_hash = ?1", {hash}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return rows.error();
@@ -93,10 +95,11 @@ Handler upstream_start(Ctx& ctx) {
   const std::int64_t now = util::now_ms();
   std::vector<async::Statement> batch;
   batch.push_back({"DELETE FROM login_states WHERE expires_at <= ?1", {now}});
-  batch.push_back({"INSERT INTO login_states (state_hash, provider, code_verifier, nonce, "
-                   "return_to, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                   {credential_hash(state), provider->identity, verifier, nonce, *return_to,
-                    now + kLoginStateTtlS * 1000}});
+  batch.push_back(
+      {"INSERT INTO login_states (state_hash, provider, code_verifier, nonce, "
+       "return_to, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+       {credential_hash(state), provider->identity, verifier, nonce, *return_to,
+        now + kLoginStateTtlS * 1000}});
   auto stored = co_await ctx.io.d1_batch(std::move(batch));
   if (!stored.ok()) co_return error_page(stored.error(), "Sign-in failed");
 
@@ -122,18 +125,17 @@ Handler upstream_callback(Ctx& ctx) {
   }
   // Login CSRF: the state must be the one this browser was sent off with.
   if (!crypto::equal_ct(cookie(ctx.req, kStateCookie).value_or(""), state)) {
-    co_return failed(bad_request(
-        "this sign-in was started in another browser or tab, or it took longer than 10 "
-        "minutes; start again",
-        "state_mismatch"));
+    co_return failed(
+        bad_request("this sign-in was started in another browser or tab, or it took longer than 10 "
+                    "minutes; start again",
+                    "state_mismatch"));
   }
   auto taken = co_await take_login_state(ctx, state);
   if (!taken.ok()) co_return failed(taken.error());
   const auto& login = taken.value();
-  if (!login || login->provider != provider->identity ||
-      login->expires_at <= util::now_ms()) {
-    co_return failed(bad_request("this sign-in link expired or was already used; start again",
-                                 "invalid_state"));
+  if (!login || login->provider != provider->identity || login->expires_at <= util::now_ms()) {
+    co_return failed(
+        bad_request("this sign-in link expired or was already used; start again", "invalid_state"));
   }
   if (auto error = query_param(ctx, "error"); !error.empty()) {
     if (error == "access_denied") {

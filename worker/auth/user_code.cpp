@@ -19,8 +19,8 @@ std::string formatted(std::string_view letters) {
 }  // namespace
 
 std::string new_user_code() {
-  const std::size_t n = kUserCodeAlphabet.size();                 // 20
-  const std::size_t limit = 256 - (256 % n);                      // 240: no modulo bias
+  const std::size_t n = kUserCodeAlphabet.size();  // 20
+  const std::size_t limit = 256 - (256 % n);       // 240: no modulo bias
   std::string letters;
   while (letters.size() < kLetters) {
     std::array<std::uint8_t, 16> buf{};

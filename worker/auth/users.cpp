@@ -32,19 +32,22 @@ async::Task<Result<UserRef>> find_or_create_user(api::Ctx& ctx, Identity identit
   const auto& s = identity.subject;
   const auto& e = identity.email;
   std::vector<async::Statement> batch;
-  batch.push_back({"INSERT INTO users (id, email, created_at) SELECT ?1, ?2, ?3 "
-                   "WHERE NOT EXISTS (SELECT 1 FROM identities WHERE provider = ?4 AND subject = ?5) "
-                   "AND NOT EXISTS (SELECT 1 FROM users WHERE email = ?2)",
-                   {new_id, e, now, p, s}});
-  batch.push_back({"INSERT INTO identities (provider, subject, user_id, email, created_at) "
-                   "SELECT ?1, ?2, id, ?3, ?4 FROM users WHERE email = ?3 "
-                   "AND NOT EXISTS (SELECT 1 FROM identities WHERE provider = ?1 AND subject = ?2)",
-                   {p, s, e, now}});
-  batch.push_back({"UPDATE identities SET email = ?3 WHERE provider = ?1 AND subject = ?2",
-                   {p, s, e}});
-  batch.push_back({"SELECT u.id, u.email FROM identities i JOIN users u ON u.id = i.user_id "
-                   "WHERE i.provider = ?1 AND i.subject = ?2",
-                   {p, s}});
+  batch.push_back(
+      {"INSERT INTO users (id, email, created_at) SELECT ?1, ?2, ?3 "
+       "WHERE NOT EXISTS (SELECT 1 FROM identities WHERE provider = ?4 AND subject = ?5) "
+       "AND NOT EXISTS (SELECT 1 FROM users WHERE email = ?2)",
+       {new_id, e, now, p, s}});
+  batch.push_back(
+      {"INSERT INTO identities (provider, subject, user_id, email, created_at) "
+       "SELECT ?1, ?2, id, ?3, ?4 FROM users WHERE email = ?3 "
+       "AND NOT EXISTS (SELECT 1 FROM identities WHERE provider = ?1 AND subject = ?2)",
+       {p, s, e, now}});
+  batch.push_back(
+      {"UPDATE identities SET email = ?3 WHERE provider = ?1 AND subject = ?2", {p, s, e}});
+  batch.push_back(
+      {"SELECT u.id, u.email FROM identities i JOIN users u ON u.id = i.user_id "
+       "WHERE i.provider = ?1 AND i.subject = ?2",
+       {p, s}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return rows.error();
   const auto& found = rows.value()[3];

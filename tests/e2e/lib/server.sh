@@ -3,6 +3,7 @@
 # server (its own wrangler state, its own port), wait for it, stop it.
 #
 #   ve_srv_start STATE_DIR PORT LOG    starts the server in its own process group
+#   ve_srv_launch PORT LOG DIR CMD...  the same for any command (run in DIR)
 #   ve_srv_wait  TIMEOUT_S             waits for GET /healthz == 200 (or fails)
 #   ve_srv_stop                        ends that process group (idempotent)
 #   ve_srv_free_port                   prints a free TCP port on 127.0.0.1
@@ -50,13 +51,19 @@ ve_srv_start() {
     *) printf 'E2E_SERVER must be auto, tools-dev or direct (got %s)\n' "$mode" >&2; return 2 ;;
   esac
   mkdir -p "$state"
+  printf '==> server: %s (PORT=%s, state %s, log %s)\n' "${cmd[*]#"$VE_ROOT/"}" "$port" "$state" "$log" >&2
+  VE_STATE_DIR="$state" ve_srv_launch "$port" "$log" "$VE_ROOT" "${cmd[@]}"
+}
+
+ve_srv_launch() {
+  local port="$1" log="$2" dir="$3"
+  shift 3
   VE_SRV_LOG="$log"
   VE_SRV_URL="http://127.0.0.1:$port"
-  printf '==> server: %s (PORT=%s, state %s, log %s)\n' "${cmd[*]#"$VE_ROOT/"}" "$port" "$state" "$log" >&2
   # setsid: own process group, so stopping it also ends wrangler and workerd.
-  (cd "$VE_ROOT" && PORT="$port" VE_STATE_DIR="$state" CI=1 \
+  (cd "$dir" && PORT="$port" CI=1 \
      WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false \
-     exec setsid "${cmd[@]}" </dev/null >"$log" 2>&1) &
+     exec setsid "$@" </dev/null >"$log" 2>&1) &
   VE_SRV_PGID=$!   # setsid execs in place, so this pid leads the new group
 }
 

@@ -36,8 +36,9 @@ TEST_CASE("dev sign-in creates the user, a hashed 30-day session and an audit ro
   REQUIRE(page.status == 200);
   auto csrf = hidden_value(page.body, "csrf");
   REQUIRE(csrf);
-  auto r = b.post_form("/auth/dev",
-                       form({{"email", "Alice@Example.COM"}, {"return_to", "/device"}, {"csrf", *csrf}}));
+  auto r = b.post_form(
+      "/auth/dev",
+      form({{"email", "Alice@Example.COM"}, {"return_to", "/device"}, {"csrf", *csrf}}));
   REQUIRE(r.status == 303);
   CHECK(header(r, "location") == "/device");
   auto cookie = set_cookie_for(r, kSession);
@@ -102,7 +103,8 @@ TEST_CASE("the dev form needs its CSRF field", "[auth][signin][csrf]") {
     CHECK(r.status == 403);
   }
   SECTION("wrong") {
-    auto r = b.post_form("/auth/dev", form({{"email", "a@example.com"}, {"csrf", "A" + csrf->substr(1)}}));
+    auto r = b.post_form("/auth/dev",
+                         form({{"email", "a@example.com"}, {"csrf", "A" + csrf->substr(1)}}));
     CHECK(r.status == 403);
   }
   SECTION("right token but no cookie (another browser)") {
@@ -134,9 +136,9 @@ TEST_CASE("return_to must stay on this site (open-redirect guard)", "[auth][sign
     CHECK(b.get(std::string("/auth/dev?return_to=") + target).status == 400);
   }
   auto csrf = *hidden_value(b.get("/auth/dev").body, "csrf");
-  auto r = b.post_form("/auth/dev", form({{"email", "a@example.com"},
-                                         {"return_to", "//evil.example/x"},
-                                         {"csrf", csrf}}));
+  auto r = b.post_form(
+      "/auth/dev",
+      form({{"email", "a@example.com"}, {"return_to", "//evil.example/x"}, {"csrf", csrf}}));
   CHECK(r.status == 400);
   CHECK(header(r, "location").empty());
   CHECK(sql_int(host, "SELECT COUNT(*) FROM sessions") == 0);

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "worker/crypto/encoding.hpp"
+#include "worker/crypto/random.hpp"
 #include "worker/http/message.hpp"
 
 namespace ve::test {
@@ -92,7 +94,9 @@ http::Response Browser::send(std::string method, const std::string& path, std::s
   return r;
 }
 
-http::Response Browser::get(const std::string& path) { return send("GET", path, "", {}); }
+http::Response Browser::get(const std::string& path) {
+  return send("GET", path, "", {});
+}
 
 http::Response Browser::post_form(const std::string& path, const std::string& body) {
   return send("POST", path, body, {{"content-type", "application/x-www-form-urlencoded"}});
@@ -107,6 +111,12 @@ void Browser::dev_sign_in(const std::string& email) {
     std::fprintf(stderr, "dev sign-in failed: %d %s\n", r.status, r.body.c_str());
     std::abort();
   }
+}
+
+host::HostRunner make_runner_with(std::map<std::string, std::string> vars) {
+  vars["VAULT_KEYS"] = "t1:" + crypto::base64_encode(crypto::random_string(32));
+  if (vars.count("ENVIRONMENT") == 0) vars["ENVIRONMENT"] = "development";
+  return host::HostRunner(std::move(vars));
 }
 
 void exec_sql(host::HostRunner& host, const std::string& sql) {
@@ -188,8 +198,8 @@ DeviceStart start_device(host::HostRunner& host, const std::string& hostname) {
                   {"platform", "linux"},
                   {"platform_version", "6.1.0-13-amd64"},
                   {"cli_version", "1.1.0"}};
-  auto r = post_json(host, "/v1/cli-auth/start",
-                     bj::serialize(bj::object{{"client_metadata", meta}}));
+  auto r =
+      post_json(host, "/v1/cli-auth/start", bj::serialize(bj::object{{"client_metadata", meta}}));
   if (r.status != 200) {
     std::fprintf(stderr, "start failed: %d %s\n", r.status, r.body.c_str());
     std::abort();
@@ -208,8 +218,7 @@ void age_last_poll(host::HostRunner& host) {
   exec_sql(host, "UPDATE device_codes SET last_poll_at = last_poll_at - 60000");
 }
 
-http::Response decide(Browser& browser, const std::string& user_code,
-                      const std::string& decision) {
+http::Response decide(Browser& browser, const std::string& user_code, const std::string& decision) {
   auto page = browser.get("/device?user_code=" + user_code);
   auto csrf = hidden_value(page.body, "csrf");
   if (!csrf) {

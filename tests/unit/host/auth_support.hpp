@@ -17,7 +17,8 @@ std::string header(const http::Response& r, std::string_view name);
 std::vector<std::string> set_cookies(const http::Response& r);
 /// The Set-Cookie value for cookie `name`, or "".
 std::string set_cookie_for(const http::Response& r, std::string_view name);
-/// value="…" of the `<input name="name">` in `html` (entities &amp; &quot; &lt; &gt; &#39; decoded).
+/// value="…" of the `<input name="name">` in `html` (entities &amp; &quot; &lt; &gt; &#39;
+/// decoded).
 std::optional<std::string> hidden_value(const std::string& html, const std::string& name);
 /// application/x-www-form-urlencoded body.
 std::string form(const std::vector<std::pair<std::string, std::string>>& fields);
@@ -42,6 +43,9 @@ class Browser {
   std::string origin_;
   std::map<std::string, std::string> jar_;
 };
+
+/// A runner with a throwaway keyring plus `vars` (e.g. sign-in provider settings).
+host::HostRunner make_runner_with(std::map<std::string, std::string> vars);
 
 /// Runs SQL that returns nothing (test set-up); aborts on error.
 void exec_sql(host::HostRunner& host, const std::string& sql);
