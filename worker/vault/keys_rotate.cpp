@@ -32,7 +32,7 @@ namespace {
 
 /// A reservation never committed within this time (its request died) is retired
 /// by the next rotation of the same key, and its blob deleted.
-constexpr std::int64_t kAbandonedPendingMs = 15 * 60 * 1000;
+constexpr std::int64_t kAbandonedPendingMs = std::int64_t{15} * 60 * 1000;
 
 async::Statement reserve_version(const std::string& user, const std::string& ref,
                                  const std::string& kid, std::int64_t now,

@@ -159,6 +159,7 @@ async::Task<http::Response> reveal_keys(api::Ctx& ctx) {
 
   // 2. every blob in one effect group
   std::vector<async::Effect> gets;
+  gets.reserve(keys.size());
   for (const auto& k : keys) gets.emplace_back(async::KvGet{k.blob_key});
   std::vector<async::EffectResult> blobs;
   if (!gets.empty()) blobs = co_await ctx.io.perform(std::move(gets));

@@ -15,7 +15,7 @@ namespace ve::vault {
 
 inline constexpr std::size_t kMaxNameBytes = 128;
 /// Largest secret: an api_key value, or an oauth2 credential's JSON document.
-inline constexpr std::size_t kMaxValueBytes = 64 * 1024;
+inline constexpr std::size_t kMaxValueBytes = std::size_t{64} * 1024;
 inline constexpr std::size_t kMaxTags = 20;
 inline constexpr std::size_t kMaxTagBytes = 64;
 inline constexpr std::size_t kMaxUrlBytes = 2048;

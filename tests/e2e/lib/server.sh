@@ -7,6 +7,9 @@
 #   ve_srv_wait  TIMEOUT_S             waits for GET /healthz == 200 (or fails)
 #   ve_srv_stop                        ends that process group (idempotent)
 #   ve_srv_free_port                   prints a free TCP port on 127.0.0.1
+#   ve_srv_build LOG                   runs tools/build first (unbounded, unlike
+#                                      the /healthz wait); E2E_BUILD=0 skips it
+#                                      (tools/test has just built)
 #
 # How the server is started (E2E_SERVER):
 #   tools-dev  `tools/dev` with PORT=<port> VE_STATE_DIR=<dir>; tools/dev must
@@ -25,6 +28,18 @@ VE_SRV_URL=""
 
 ve_srv_free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'
+}
+
+ve_srv_build() {
+  local log="$1" started=$SECONDS
+  [[ "${E2E_BUILD:-1}" != 0 && -x "$VE_ROOT/tools/build" ]] || return 0
+  printf '==> tools/build (E2E_BUILD=0 skips it), log %s\n' "$log" >&2
+  if ! (cd "$VE_ROOT" && "$VE_ROOT/tools/build") </dev/null >"$log" 2>&1; then
+    printf '\nFAIL: tools/build failed. Last lines of %s:\n' "$log" >&2
+    tail -n 40 "$log" >&2
+    return 1
+  fi
+  printf '==> built in %ss\n' "$((SECONDS - started))" >&2
 }
 
 ve_srv_mode() {

@@ -299,7 +299,7 @@ TEST_CASE("a code approved by someone else is 'already used' for others", "[auth
 
 namespace {
 /// Runs `d`'s pending effects through `host` and resumes; returns the next step.
-async::Driver::Step step(host::HostRunner& host, async::Driver& d, async::Driver::Step s) {
+async::Driver::Step step(host::HostRunner& host, async::Driver& d, const async::Driver::Step& s) {
   std::vector<std::pair<std::uint32_t, async::EffectResult>> results;
   for (const auto& [id, e] : s.effects) results.emplace_back(id, host.perform(e));
   return d.resume(s.task_id, std::move(results));
@@ -328,12 +328,12 @@ TEST_CASE("two racing polls of an approved code: one token, one refusal", "[auth
   auto c = d.begin(poll_request(s.device_code));
   REQUIRE_FALSE(a.done);
   REQUIRE_FALSE(c.done);
-  a = step(host, d, std::move(a));  // A read 'approved'; now waits on its mint batch
-  c = step(host, d, std::move(c));  // C read 'approved' too (A has not minted yet)
+  a = step(host, d, a);  // A read 'approved'; now waits on its mint batch
+  c = step(host, d, c);  // C read 'approved' too (A has not minted yet)
   REQUIRE_FALSE(a.done);
   REQUIRE_FALSE(c.done);
-  a = step(host, d, std::move(a));
-  c = step(host, d, std::move(c));
+  a = step(host, d, a);
+  c = step(host, d, c);
   REQUIRE(a.done);
   REQUIRE(c.done);
   CHECK(a.reply.response.status == 200);

@@ -77,7 +77,10 @@ std::string query_param(const std::string& url, const std::string& name) {
 http::Response Browser::send(std::string method, const std::string& path, std::string body,
                              async::Headers headers) {
   std::string cookie;
-  for (const auto& [k, v] : jar_) cookie += (cookie.empty() ? "" : "; ") + k + "=" + v;
+  for (const auto& [k, v] : jar_) {
+    if (!cookie.empty()) cookie += "; ";
+    cookie.append(k).append("=").append(v);
+  }
   if (!cookie.empty()) headers.emplace_back("cookie", cookie);
   auto r = host_.request(std::move(method), origin_ + path, std::move(body), std::move(headers));
   for (const auto& c : set_cookies(r)) {

@@ -139,7 +139,7 @@ std::string start(Browser& b, FakeIdp& idp, const std::string& slug,
                   const std::string& return_to = "/device") {
   auto r = b.get("/auth/" + slug + "/start?return_to=" + http::url_encode(return_to));
   REQUIRE(r.status == 302);
-  const std::string location = header(r, "location");
+  std::string location = header(r, "location");
   idp.saw_authorize(location);
   return location;
 }

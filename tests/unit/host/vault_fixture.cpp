@@ -103,6 +103,7 @@ std::vector<http::Response> run_interleaved(host::HostRunner& host,
                                             const std::vector<Call>& calls) {
   async::Driver driver(api::make_handler(host.config()));
   std::vector<async::Driver::Step> steps;
+  steps.reserve(calls.size());
   for (const auto& c : calls) {
     http::Request req;
     req.method = c.method;
@@ -126,6 +127,7 @@ std::vector<http::Response> run_interleaved(host::HostRunner& host,
     }
   }
   std::vector<http::Response> out;
+  out.reserve(steps.size());
   for (auto& s : steps) out.push_back(std::move(s.reply.response));
   return out;
 }

@@ -154,8 +154,8 @@ TEST_CASE("bad store input: clear 400s in the CLI's error shape, nothing written
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
   const auto before = footprint(host);
-  const std::string big(64 * 1024 + 1, 'x');
-  const std::string just_fits(64 * 1024, 'y');
+  const std::string big(std::size_t{64} * 1024 + 1, 'x');
+  const std::string just_fits(std::size_t{64} * 1024, 'y');
   struct Case {
     const char* what;
     std::string body;

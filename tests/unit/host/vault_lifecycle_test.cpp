@@ -105,7 +105,7 @@ TEST_CASE("rotate bad input and unknown keys: 4xx, nothing written", "[vault][ro
   for (const std::string& body :
        {std::string("not json"), std::string("{}"), std::string(R"({"key":""})"),
         std::string(R"({"key":5})"), std::string(R"({"key":"a","client_secret":"b"})"),
-        "{\"key\":\"" + std::string(64 * 1024 + 1, 'z') + "\"}"}) {
+        "{\"key\":\"" + std::string(std::size_t{64} * 1024 + 1, 'z') + "\"}"}) {
     INFO(body.substr(0, 40));
     CHECK(call(host, alice, "POST", "/v1/keys/" + id + "/rotate", body).status == 400);
   }
