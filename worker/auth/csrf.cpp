@@ -15,4 +15,10 @@ bool csrf_valid(std::string_view secret, std::string_view presented) {
   return crypto::equal_ct(csrf_token(secret), presented);
 }
 
+bool same_origin(const http::Request& req) {
+  if (auto origin = req.header("origin")) return *origin == req.origin;
+  auto site = req.header("sec-fetch-site");
+  return site && *site == "same-origin";
+}
+
 }  // namespace ve::auth

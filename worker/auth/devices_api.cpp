@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 
 #include "worker/audit/audit.hpp"
+#include "worker/auth/csrf.hpp"
 #include "worker/auth/handlers.hpp"
 #include "worker/auth/sql_guard.hpp"
 #include "worker/http/reply.hpp"
@@ -28,6 +29,15 @@ bj::value time_or_null(const async::Rows& rows, std::size_t i, std::string_view 
 /// The caller's own device id: set for device master tokens, "" otherwise.
 std::string own_device(const Ctx& ctx) {
   return ctx.principal.kind == Principal::Kind::master ? ctx.principal.actor_id : std::string();
+}
+
+/// Cookie-authenticated writes must come from our own pages (csrf.hpp).
+bool cross_site_session_write(const Ctx& ctx) {
+  return ctx.principal.kind == Principal::Kind::session && !same_origin(ctx.req);
+}
+
+Error cross_site() {
+  return {403, "forbidden", "cross-site request refused: send this from vaultedge's own pages"};
 }
 
 Error no_device(const std::string& id) {
@@ -64,6 +74,7 @@ Handler list_devices(Ctx& ctx) {
 }
 
 Handler revoke_device(Ctx& ctx) {
+  if (cross_site_session_write(ctx)) co_return http::error(cross_site());
   const std::string id = ctx.params[0];
   const std::string& user_id = ctx.principal.user_id;
   const std::int64_t now = util::now_ms();
@@ -90,6 +101,7 @@ Handler revoke_device(Ctx& ctx) {
 }
 
 Handler register_device(Ctx& ctx) {
+  if (cross_site_session_write(ctx)) co_return http::error(cross_site());
   auto body = json::parse_object(ctx.req.body);
   if (!body.ok()) co_return http::error(body.error());
   auto name = json::required_string(*body, "name", 100);

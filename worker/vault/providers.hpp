@@ -76,7 +76,10 @@ const Provider& custom_provider();
 std::string_view auth_header_type(const Auth& auth);
 
 /// The injection rule for a stored key: the catalog's for a known provider; for
-/// `custom`, the one named by its `auth_header_type` (bearer when unset).
+/// `custom`, the one named by its `auth_header_type` (bearer when unset):
+/// bearer → `Authorization: Bearer v`, x-api-key → `x-api-key: v`, basic →
+/// `Authorization: Basic base64(v)` (v = `user:password`), query → `?api_key=v`,
+/// custom → `Authorization: v` (the value carries its own scheme).
 /// nullopt when the provider id is unknown or the auth type is not one of the
 /// CLI's names.
 std::optional<Auth> resolve_auth(std::string_view provider_id,

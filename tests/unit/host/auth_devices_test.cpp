@@ -119,8 +119,24 @@ TEST_CASE("devices/register renames the caller's device and records its fingerpr
       post_json(host, "/v1/devices/register", R"({"name":"x","fingerprint":1})", d.token).status ==
       400);
   // A browser session has no device to register.
-  auto s = b.post_form("/v1/devices/register", R"({"name":"x"})");
+  auto s = b.post("/v1/devices/register", R"({"name":"x"})", {{"origin", "http://127.0.0.1"}});
   CHECK(s.status == 400);
+}
+
+TEST_CASE("a browser session may revoke devices only from a same-origin page",
+          "[auth][devices][csrf]") {
+  auto host = make_runner();
+  Browser b(host);
+  b.dev_sign_in("vic@example.com");
+  auto d = register_device(host, b, "laptop");
+  const std::string path = "/v1/devices/" + d.device_id + "/revoke";
+  CHECK(b.post(path, "", {{"origin", "https://evil.example"}}).status == 403);
+  CHECK(b.post(path, "", {}).status == 403);
+  CHECK(b.post(path, "", {{"sec-fetch-site", "cross-site"}}).status == 403);
+  CHECK(b.post("/v1/devices/register", R"({"name":"x"})", {{"origin", "null"}}).status == 403);
+  CHECK(get_bearer(host, "/v1/auth/me", d.token).status == 200);
+  CHECK(b.post(path, "", {{"origin", "http://127.0.0.1"}}).status == 200);
+  CHECK(get_bearer(host, "/v1/auth/me", d.token).status == 401);
 }
 
 TEST_CASE("/v1/auth/me needs a valid master token", "[auth][devices]") {

@@ -105,6 +105,11 @@ http::Response Browser::post_form(const std::string& path, const std::string& bo
   return send("POST", path, body, {{"content-type", "application/x-www-form-urlencoded"}});
 }
 
+http::Response Browser::post(const std::string& path, const std::string& body,
+                             async::Headers headers) {
+  return send("POST", path, body, std::move(headers));
+}
+
 void Browser::dev_sign_in(const std::string& email) {
   auto page = get("/auth/dev");
   auto csrf = hidden_value(page.body, "csrf");

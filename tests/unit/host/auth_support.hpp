@@ -32,6 +32,8 @@ class Browser {
       : host_(host), origin_(std::move(origin)) {}
   http::Response get(const std::string& path);
   http::Response post_form(const std::string& path, const std::string& body);
+  /// POST with extra headers (e.g. Origin, Content-Type).
+  http::Response post(const std::string& path, const std::string& body, async::Headers headers);
   std::map<std::string, std::string>& cookies() { return jar_; }
   /// Signs in through the development form as `email`; the session cookie is kept.
   void dev_sign_in(const std::string& email);

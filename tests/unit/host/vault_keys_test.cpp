@@ -6,6 +6,7 @@
 
 #include "tests/unit/host/vault_fixture.hpp"
 #include "worker/crypto/sha256.hpp"
+#include "worker/vault/providers.hpp"
 
 using namespace ve::test;
 namespace bj = boost::json;
@@ -307,4 +308,29 @@ TEST_CASE("provider catalog is open and covers every provider the CLI knows",
     CHECK(ids.count(id) == 1);
   }
   CHECK(b.at("custom").is_object());
+}
+
+TEST_CASE("provider ids are case-insensitive, aliases map to the canonical id; auth rules",
+          "[vault][providers]") {
+  using ve::vault::AuthKind;
+  REQUIRE(ve::vault::find_provider("Gemini") != nullptr);
+  CHECK(ve::vault::find_provider("gemini")->id == "google-ai");
+  CHECK(ve::vault::find_provider("OPENAI")->id == "openai");
+  CHECK(ve::vault::find_provider("nope") == nullptr);
+  CHECK(ve::vault::resolve_auth("anthropic", std::nullopt)->header == "x-api-key");
+  CHECK(ve::vault::resolve_auth("google-maps", std::nullopt)->param == "key");
+  CHECK(ve::vault::resolve_auth("custom", std::nullopt)->kind == AuthKind::bearer);
+  CHECK(ve::vault::resolve_auth("custom", "x-api-key")->kind == AuthKind::header);
+  CHECK(ve::vault::resolve_auth("custom", "query")->param == "api_key");
+  CHECK(ve::vault::resolve_auth("custom", "digest") == std::nullopt);
+  CHECK(ve::vault::auth_header_type(ve::vault::find_provider("anthropic")->auth) == "x-api-key");
+  CHECK(ve::vault::auth_header_type(ve::vault::find_provider("postmark")->auth) == "custom");
+
+  auto host = make_runner();
+  auto alice = add_user(host, "alice@example.com");
+  auto r = call(host, alice, "POST", "/v1/keys",
+                bj::value{{"name", "GEMINI_API_KEY"}, {"provider", "gemini"}, {"key", "g"}});
+  REQUIRE(r.status == 201);
+  CHECK(body_json(r).at("provider") == "google-ai");
+  CHECK(body_json(r).at("auth_header_type") == "custom");  // x-goog-api-key header
 }
