@@ -5,6 +5,7 @@
 #include "worker/api/domains.hpp"
 #include "worker/api/route.hpp"
 #include "worker/auth/authenticate.hpp"
+#include "worker/auth/csrf.hpp"
 #include "worker/json/json.hpp"
 #include "worker/util/time.hpp"
 
@@ -78,6 +79,14 @@ async::Task<Result<void>> authorize(Ctx& ctx, Access access) {
         auto s = co_await auth::session_principal(ctx);
         if (!s.ok()) co_return s.error();
         if (s.value()) {
+          // The cookie rides along on cross-site requests too; a JSON route
+          // has no form token, so an unsafe method must come from our origin.
+          const auto& m = ctx.req.method;
+          if (m != "GET" && m != "HEAD" && m != "OPTIONS" && !auth::same_origin(ctx.req)) {
+            co_return Error{403, "cross_origin",
+                            "cross-site request refused: a browser session may change the vault "
+                            "only from this site's own pages"};
+          }
           ctx.principal = std::move(*s.value());
           co_return Result<void>();
         }
@@ -110,8 +119,7 @@ async::Task<http::Response> dispatch(Ctx& ctx) {
 }
 
 async::Task<http::Reply> handle(const config::Config* config, async::Io& io, http::Request req) {
-  Ctx ctx{*config, io, req};
-  ctx.started_ms = util::now_ms();
+  Ctx ctx{*config, io, req, {}, util::now_ms(), {}, {}};
   http::Reply reply;
   reply.response = co_await dispatch(ctx);
   if (reply.response.status == 401 &&
