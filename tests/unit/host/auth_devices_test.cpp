@@ -149,3 +149,15 @@ TEST_CASE("/v1/auth/me needs a valid master token", "[auth][devices]") {
   CHECK(r.status == 401);
   CHECK(body_json(r).at("error").is_string());
 }
+
+TEST_CASE("a browser session may change keys only from a same-origin page", "[auth][csrf]") {
+  auto host = make_runner();
+  Browser b(host);
+  b.dev_sign_in("wendy@example.com");
+  const std::string body =
+      R"({"name":"SESSION_KEY","provider":"openai","credential_type":"api_key","key":"sk-test-x"})";
+  CHECK(b.post("/v1/keys", body, {{"origin", "https://evil.example"}}).status == 403);
+  CHECK(b.post("/v1/keys", body, {}).status == 403);
+  CHECK(sql_int(host, "SELECT COUNT(*) FROM keys") == 0);
+  CHECK(b.post("/v1/keys", body, {{"origin", "http://127.0.0.1"}}).status == 201);
+}
