@@ -4,10 +4,10 @@
 // must hold no task (GET /healthz reports the tasks other than itself).
 
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
-import { startWorker } from './harness.mjs';
+import { addUser, startWorker } from './harness.mjs';
 
 /** @type {import('./harness.mjs').StartedWorker} */
 let worker;
@@ -15,19 +15,7 @@ let token;
 
 before(async () => {
   worker = await startWorker();
-  const userId = `usr_${randomBytes(16).toString('hex')}`;
-  const deviceId = `dev_${randomBytes(16).toString('hex')}`;
-  token = `vk_master_${randomBytes(32).toString('base64url')}`;
-  const now = Date.now();
-  await worker.db.batch([
-    worker.db.prepare('INSERT INTO users (id, email, created_at) VALUES (?1, ?2, ?3)')
-      .bind(userId, 'overlap@example.test', now),
-    worker.db.prepare('INSERT INTO devices (id, user_id, name, created_at) VALUES (?1, ?2, ?3, ?4)')
-      .bind(deviceId, userId, 'concurrency test', now),
-    worker.db.prepare(
-      'INSERT INTO master_tokens (token_hash, device_id, user_id, created_at) VALUES (?1, ?2, ?3, ?4)',
-    ).bind(createHash('sha256').update(token).digest('hex'), deviceId, userId, now),
-  ]);
+  ({ token } = await addUser(worker, 'overlap@example.test'));
 });
 after(async () => {
   await worker?.stop();

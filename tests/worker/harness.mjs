@@ -9,7 +9,7 @@
 // one batch per file). State is in memory: every startWorker() gets an empty
 // KV and a freshly migrated D1.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -158,4 +158,30 @@ async function applyMigrations(db) {
       throw new Error(`migration ${file} failed: ${e.cause?.message ?? e.message}`);
     }
   }
+}
+
+/**
+ * Seeds a user with one device and its master token, exactly as the device
+ * flow leaves them (the token stored only as its SHA-256 hex), for tests that
+ * are not about registration.
+ * @param {StartedWorker} worker
+ * @param {string} email
+ * @returns {Promise<{userId: string, deviceId: string, token: string, email: string}>}
+ */
+export async function addUser(worker, email) {
+  const userId = `usr_${randomBytes(16).toString('hex')}`;
+  const deviceId = `dev_${randomBytes(16).toString('hex')}`;
+  const token = `vk_master_${randomBytes(32).toString('base64url')}`;
+  const hash = createHash('sha256').update(token).digest('hex');
+  const now = Date.now();
+  await worker.db.batch([
+    worker.db.prepare('INSERT INTO users (id, email, created_at) VALUES (?1, ?2, ?3)')
+      .bind(userId, email, now),
+    worker.db.prepare('INSERT INTO devices (id, user_id, name, created_at) VALUES (?1, ?2, ?3, ?4)')
+      .bind(deviceId, userId, 'integration test', now),
+    worker.db.prepare(
+      'INSERT INTO master_tokens (token_hash, device_id, user_id, created_at) VALUES (?1, ?2, ?3, ?4)',
+    ).bind(hash, deviceId, userId, now),
+  ]);
+  return { userId, deviceId, token, email };
 }

@@ -10,13 +10,13 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { ROOT, startWorker } from './harness.mjs';
+import { ROOT, addUser as harnessAddUser, startWorker } from './harness.mjs';
 
 /** @type {import('./harness.mjs').StartedWorker} */
 let worker;
@@ -28,28 +28,8 @@ after(async () => {
   await worker?.stop();
 });
 
-/**
- * Inserts a user with one device and its master token.
- * @param {string} email
- * @returns {Promise<{userId: string, deviceId: string, token: string, email: string}>}
- */
-async function addUser(email) {
-  const userId = `usr_${randomBytes(16).toString('hex')}`;
-  const deviceId = `dev_${randomBytes(16).toString('hex')}`;
-  const token = `vk_master_${randomBytes(32).toString('base64url')}`;
-  const hash = createHash('sha256').update(token).digest('hex');
-  const now = Date.now();
-  await worker.db.batch([
-    worker.db.prepare('INSERT INTO users (id, email, created_at) VALUES (?1, ?2, ?3)')
-      .bind(userId, email, now),
-    worker.db.prepare('INSERT INTO devices (id, user_id, name, created_at) VALUES (?1, ?2, ?3, ?4)')
-      .bind(deviceId, userId, 'integration test', now),
-    worker.db.prepare(
-      'INSERT INTO master_tokens (token_hash, device_id, user_id, created_at) VALUES (?1, ?2, ?3, ?4)',
-    ).bind(hash, deviceId, userId, now),
-  ]);
-  return { userId, deviceId, token, email };
-}
+/** A user with a device and master token (harness.addUser). */
+const addUser = (email) => harnessAddUser(worker, email);
 
 /**
  * A request as the apilocker CLI makes it (Bearer token, JSON content type).
