@@ -1,5 +1,5 @@
-// Liveness: answers without any I/O, so benchmarks can measure the runtime's
-// ceiling for a request through the shim and the core.
+// Liveness (answers without any I/O, so benchmarks can measure the runtime's
+// ceiling for a request through the shim and the core) and the site root.
 #include <boost/json.hpp>
 
 #include "worker/api/domains.hpp"
@@ -17,10 +17,16 @@ async::Task<http::Response> healthz(Ctx&) {
       200,
       boost::json::object{{"status", "ok"}, {"service", "vaultedge"}, {"tasks_in_flight", others}});
 }
+
+/// The site root: until the dashboard exists, the account / sign-in page.
+async::Task<http::Response> root(Ctx&) {
+  co_return http::found("/auth/login");
+}
+
 }  // namespace
 
 std::vector<Route> system_routes() {
-  return {{"GET", "/healthz", Access::open, &healthz}};
+  return {{"GET", "/healthz", Access::open, &healthz}, {"GET", "/", Access::open, &root}};
 }
 
 }  // namespace ve::api

@@ -22,3 +22,12 @@ TEST_CASE("unknown route and wrong method get JSON errors in the CLI's shape", "
   auto m = host.request("DELETE", "http://127.0.0.1/healthz");
   CHECK(m.status == 405);
 }
+
+TEST_CASE("the site root leads to the sign-in page", "[app]") {
+  auto host = make_runner();
+  auto r = host.request("GET", "http://127.0.0.1/");
+  CHECK(r.status == 302);
+  bool located = false;
+  for (const auto& [k, v] : r.headers) located = located || (k == "location" && v == "/auth/login");
+  CHECK(located);
+}
