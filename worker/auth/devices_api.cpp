@@ -33,7 +33,7 @@ std::string own_device(const Ctx& ctx) {
 
 /// The audit row for a change to device `id`, written only if that device is
 /// still live when the batch runs (so a refused change leaves no audit row).
-std::optional<async::Statement> audit_if_live(const Ctx& ctx, audit::Entry entry,
+std::optional<async::Statement> audit_if_live(const Ctx& ctx, const audit::Entry& entry,
                                               const std::string& id) {
   return insert_only_if(
       audit::insert(ctx, entry),
