@@ -14,6 +14,12 @@ import { runEffect } from './effects.js';
 
 /** Largest request body handed to the core, in bytes (1 MiB). */
 const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * How much of an oversized streamed body (no Content-Length) is still read and
+ * discarded, in bytes, so a client that is still sending reads our 413 instead
+ * of a reset connection; past this the stream is cancelled.
+ */
+const DRAIN_BYTES = 8 * 1024 * 1024;
 /** Statuses whose Response must have no body. */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
@@ -143,7 +149,7 @@ async function readBody(request, limit) {
     const chunk = value instanceof Uint8Array ? value : new Uint8Array(value);
     total += chunk.byteLength;
     if (total > limit) {
-      await reader.cancel().catch(() => undefined);
+      await drain(reader, DRAIN_BYTES - total);
       return null;
     }
     chunks.push(chunk);
@@ -156,6 +162,25 @@ async function readBody(request, limit) {
     off += c.byteLength;
   }
   return body;
+}
+
+/**
+ * Reads and discards up to `budget` more bytes of a body, then cancels the rest.
+ * @param {ReadableStreamDefaultReader<Uint8Array>} reader
+ * @param {number} budget bytes
+ * @returns {Promise<void>} never rejects
+ */
+async function drain(reader, budget) {
+  try {
+    for (let left = budget; left > 0;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      left -= value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // The client went away: nothing left to answer.
+  }
 }
 
 /**
