@@ -15,9 +15,9 @@ import { runEffect } from './effects.js';
 /** Largest request body handed to the core, in bytes (1 MiB). */
 const MAX_BODY_BYTES = 1024 * 1024;
 /**
- * How much of an oversized streamed body (no Content-Length) is still read and
- * discarded, in bytes, so a client that is still sending reads our 413 instead
- * of a reset connection; past this the stream is cancelled.
+ * How much of an oversized body is still read and discarded, in bytes, so a
+ * client that is still sending reads our 413 instead of a reset connection;
+ * past this the stream is cancelled.
  */
 const DRAIN_BYTES = 8 * 1024 * 1024;
 /** Statuses whose Response must have no body. */
@@ -136,7 +136,7 @@ function currentCore(env) {
 async function readBody(request, limit) {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) {
-    await request.body?.cancel().catch(() => undefined);
+    if (request.body !== null) await drain(request.body.getReader(), DRAIN_BYTES);
     return null;
   }
   if (request.body === null) return new Uint8Array(0);
