@@ -10,51 +10,42 @@ Error effect_error(const char* what, const std::string& detail) {
 }
 }  // namespace
 
-Task<Result<KvValue>> Io::kv_get(std::string key) {
+Task<EffectResult> Io::perform_one(Effect effect) {
   std::vector<Effect> e;
-  e.emplace_back(KvGet{std::move(key)});
+  e.push_back(std::move(effect));
   auto r = co_await perform(std::move(e));
-  if (r.size() != 1 || !r[0].ok)
-    co_return effect_error("storage (KV)", r.empty() ? "" : r[0].error);
-  co_return std::get<KvValue>(std::move(r[0].value));
+  if (r.size() != 1) co_return EffectResult{false, "no result for the effect", {}};
+  co_return std::move(r[0]);
+}
+
+Task<Result<KvValue>> Io::kv_get(std::string key) {
+  auto r = co_await perform_one(KvGet{std::move(key)});
+  if (!r.ok) co_return effect_error("storage (KV)", r.error);
+  co_return std::get<KvValue>(std::move(r.value));
 }
 
 Task<Result<void>> Io::kv_put(std::string key, std::string value) {
-  std::vector<Effect> e;
-  e.emplace_back(KvPut{std::move(key), std::move(value)});
-  auto r = co_await perform(std::move(e));
-  if (r.size() != 1 || !r[0].ok)
-    co_return effect_error("storage (KV)", r.empty() ? "" : r[0].error);
+  auto r = co_await perform_one(KvPut{std::move(key), std::move(value)});
+  if (!r.ok) co_return effect_error("storage (KV)", r.error);
   co_return Result<void>();
 }
 
 Task<Result<void>> Io::kv_delete(std::string key) {
-  std::vector<Effect> e;
-  e.emplace_back(KvDelete{std::move(key)});
-  auto r = co_await perform(std::move(e));
-  if (r.size() != 1 || !r[0].ok)
-    co_return effect_error("storage (KV)", r.empty() ? "" : r[0].error);
+  auto r = co_await perform_one(KvDelete{std::move(key)});
+  if (!r.ok) co_return effect_error("storage (KV)", r.error);
   co_return Result<void>();
 }
 
 Task<Result<std::vector<Rows>>> Io::d1_batch(std::vector<Statement> statements) {
-  std::vector<Effect> e;
-  e.emplace_back(D1Batch{std::move(statements)});
-  auto r = co_await perform(std::move(e));
-  if (r.size() != 1 || !r[0].ok)
-    co_return effect_error("database (D1)", r.empty() ? "" : r[0].error);
-  co_return std::get<std::vector<Rows>>(std::move(r[0].value));
+  auto r = co_await perform_one(D1Batch{std::move(statements)});
+  if (!r.ok) co_return effect_error("database (D1)", r.error);
+  co_return std::get<std::vector<Rows>>(std::move(r.value));
 }
 
 Task<Result<FetchResponse>> Io::fetch(FetchRequest request) {
-  std::vector<Effect> e;
-  e.emplace_back(std::move(request));
-  auto r = co_await perform(std::move(e));
-  if (r.size() != 1 || !r[0].ok) {
-    co_return Error{502, "upstream_unreachable",
-                    "upstream request failed: " + (r.empty() ? std::string() : r[0].error)};
-  }
-  co_return std::get<FetchResponse>(std::move(r[0].value));
+  auto r = co_await perform_one(std::move(request));
+  if (!r.ok) co_return Error{502, "upstream_unreachable", "upstream request failed: " + r.error};
+  co_return std::get<FetchResponse>(std::move(r.value));
 }
 
 }  // namespace ve::async

@@ -55,6 +55,9 @@ class Io {
   bool waiting() const { return static_cast<bool>(waiting_); }
 
  private:
+  /// Runs one effect; a missing result comes back as a failed one.
+  Task<EffectResult> perform_one(Effect effect);
+
   std::vector<Effect> pending_;
   std::vector<EffectResult> results_;
   std::coroutine_handle<> waiting_;
