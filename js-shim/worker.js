@@ -14,6 +14,8 @@ import { runEffect } from './effects.js';
 
 /** Largest request body handed to the core, in bytes (1 MiB). */
 const MAX_BODY_BYTES = 1024 * 1024;
+/** The MCP endpoint, whose clients read only JSON-RPC error bodies. */
+const MCP_PATH = '/v1/mcp';
 /**
  * How much of an oversized body is still read and discarded, in bytes, so a
  * client that is still sending reads our 413 instead of a reset connection;
@@ -37,7 +39,8 @@ export default {
    * task half-way through its writes.
    *
    * Shim-generated answers (JSON): 413 `payload_too_large` for a body over
-   * 1 MiB (decided before anything is copied into wasm); 500 `internal` when the
+   * 1 MiB (decided before anything is copied into wasm; a JSON-RPC error with
+   * code -32000 on /v1/mcp); 500 `internal` when the
    * core traps or breaks the ABI; 500 `misconfigured` with the core's message
    * when `configure` rejected the env (e.g. "VAULT_KEYS is malformed").
    *
@@ -62,7 +65,8 @@ async function handle(request, env) {
   const started = Date.now();
   const body = await readBody(request, MAX_BODY_BYTES);
   if (body === null) {
-    return shimError(413, 'request body exceeds 1 MiB', 'payload_too_large', started);
+    const mcp = new URL(request.url).pathname === MCP_PATH;
+    return shimError(413, 'request body exceeds 1 MiB', 'payload_too_large', started, mcp);
   }
 
   let instance;
@@ -201,10 +205,17 @@ function toResponse(out) {
  * @param {string} error human-readable message
  * @param {string} code machine-readable code
  * @param {number} started Date.now() when the request arrived
+ * @param {boolean} [jsonRpc] answer as a JSON-RPC error (the MCP endpoint)
  */
-function shimError(status, error, code, started) {
+function shimError(status, error, code, started, jsonRpc = false) {
   console.log(JSON.stringify({ source: 'shim', status, code, latency_ms: Date.now() - started }));
-  return new Response(JSON.stringify({ error, code }), {
+  // An MCP client reads JSON-RPC errors only (MCP "Transports"; `apilocker mcp`
+  // prints the body to its user): same status, JSON-RPC shape, no request id
+  // because the body was never parsed.
+  const payload = jsonRpc
+    ? { jsonrpc: '2.0', id: null, error: { code: -32000, message: error } }
+    : { error, code };
+  return new Response(JSON.stringify(payload), {
     status,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
   });

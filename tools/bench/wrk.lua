@@ -3,9 +3,12 @@
 --   BENCH_METHOD  GET (default) | POST
 --   BENCH_BODY    request body (sent with Content-Type: application/json)
 --   BENCH_TOKEN   bearer token (Authorization header) when set
+--   BENCH_HEADERS extra headers, one "Name: value" per line (e.g. the MCP
+--                 routes' MCP-Protocol-Version and Accept)
 local method = os.getenv("BENCH_METHOD") or "GET"
 local body = os.getenv("BENCH_BODY") or ""
 local token = os.getenv("BENCH_TOKEN") or ""
+local extra = os.getenv("BENCH_HEADERS") or ""
 
 wrk.method = method
 if body ~= "" then
@@ -14,6 +17,10 @@ if body ~= "" then
 end
 if token ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. token
+end
+for line in extra:gmatch("[^\n]+") do
+  local name, value = line:match("^%s*([^:]+):%s*(.-)%s*$")
+  if name then wrk.headers[name] = value end
 end
 
 function done(summary, latency, requests)

@@ -26,8 +26,9 @@ using PromptFn = async::Task<Result<boost::json::object>> (*)(
 
 /// Values to suggest for one argument (`completion/complete`): at most 100,
 /// those starting with `prefix`. An empty list when nothing matches.
-using CompleteFn = async::Task<Result<std::vector<std::string>>> (*)(
-    CallCtx& ctx, std::string_view argument, std::string_view prefix);
+using CompleteFn = async::Task<Result<std::vector<std::string>>> (*)(CallCtx& ctx,
+                                                                     std::string_view argument,
+                                                                     std::string_view prefix);
 
 struct Prompt {
   std::string_view name;

@@ -18,6 +18,8 @@ std::string_view revision_name(Revision r);
 /// The revision named `name`; nullopt when we do not speak it.
 std::optional<Revision> parse_revision(std::string_view name);
 /// True for the stateless revisions (2026-07-28 and later).
-inline bool is_stateless(Revision r) { return r == Revision::r2026_07_28; }
+inline bool is_stateless(Revision r) {
+  return r == Revision::r2026_07_28;
+}
 
 }  // namespace ve::mcp

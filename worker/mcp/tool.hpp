@@ -19,7 +19,7 @@ struct ToolResult {
   boost::json::array content;                     ///< ContentBlock[]
   std::optional<boost::json::object> structured;  ///< structuredContent (matches outputSchema)
   bool is_error = false;
-  int status = 200;                  ///< HTTP-style status of the operation, for the audit row
+  int status = 200;                   ///< HTTP-style status of the operation, for the audit row
   std::optional<std::string> key_id;  ///< the key the call touched, for the audit row
 
   /// Success: `structured` as structuredContent and, for clients that read only

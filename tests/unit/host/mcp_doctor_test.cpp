@@ -1,0 +1,183 @@
+// run_doctor: the pure rules of worker/mcp/tools/doctor_rules.hpp at their
+// thresholds with a fixed clock, and the tool end to end on keys and devices
+// whose timestamps are seeded directly in SQLite.
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+#include <set>
+
+#include "tests/unit/host/fixture.hpp"
+#include "tests/unit/host/mcp_support.hpp"
+#include "tests/unit/host/vault_fixture.hpp"
+#include "worker/mcp/tools/doctor_rules.hpp"
+#include "worker/util/time.hpp"
+
+using namespace ve::test;
+namespace bj = boost::json;
+namespace doctor = ve::mcp::doctor;
+
+namespace {
+
+constexpr std::int64_t kNow = 1'800'000'000'000;  // a fixed "now" (2027-01-15)
+constexpr std::int64_t kDay = doctor::kMsPerDay;
+
+std::int64_t days_ago(std::int64_t d) {
+  return kNow - d * kDay;
+}
+
+std::vector<std::string> kinds_for(const std::vector<doctor::Finding>& f, const std::string& id) {
+  std::vector<std::string> out;
+  for (const auto& x : f) {
+    if (x.id == id) out.push_back(x.kind);
+  }
+  return out;
+}
+
+void exec_sql(ve::host::HostRunner& host, const std::string& sql) {
+  REQUIRE(sqlite3_exec(host.db(), sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+}
+
+}  // namespace
+
+TEST_CASE("mcp doctor: ISO 8601 parsing round-trips util::iso8601", "[mcp][doctor]") {
+  for (std::int64_t ms : {std::int64_t{0}, std::int64_t{951782400123}, kNow, kNow + 999,
+                          std::int64_t{4102444799999}}) {
+    CHECK(doctor::parse_iso8601(ve::util::iso8601(ms)) == std::optional<std::int64_t>(ms));
+  }
+  CHECK(doctor::parse_iso8601("2026-11-22T19:17:41Z") ==
+        std::optional<std::int64_t>(doctor::parse_iso8601("2026-11-22T19:17:41.000Z")));
+  for (const char* bad :
+       {"", "2026-11-22", "2026-13-01T00:00:00Z", "2026-11-22T19:17:41", "2026-11-22T19:17:41.Z",
+        "2026-11-22 19:17:41Z", "x026-11-22T19:17:41Z"}) {
+    INFO(bad);
+    CHECK_FALSE(doctor::parse_iso8601(bad).has_value());
+  }
+  CHECK(doctor::days_between(days_ago(90), kNow) == 90);
+  CHECK(doctor::days_between(days_ago(90) + 1, kNow) == 89);
+  CHECK(doctor::days_between(kNow + 5, kNow) == 0);
+}
+
+TEST_CASE("mcp doctor: rotation and unused and paused rules at their thresholds", "[mcp][doctor]") {
+  const doctor::Thresholds t;
+  REQUIRE(t.rotation_max_age_days == 90);
+  REQUIRE(t.unused_after_days == 30);
+  std::vector<doctor::KeyFacts> keys = {
+      // created 90 days ago, never rotated, used yesterday → stale only
+      {"k_stale", "STALE", days_ago(90), std::nullopt, std::nullopt, days_ago(1)},
+      // created 200 days ago, rotated 89 days ago (+1 ms), used today → healthy
+      {"k_fresh", "FRESH", days_ago(200), days_ago(89) + 1, std::nullopt, kNow},
+      // rotated long ago but created recently? rotation wins over creation
+      {"k_rot_old", "ROT_OLD", days_ago(400), days_ago(120), std::nullopt, days_ago(2)},
+      // never used, stored 30 days ago → unused; stored 29 days ago → not
+      {"k_unused", "UNUSED", days_ago(30), std::nullopt, std::nullopt, std::nullopt},
+      {"k_new", "NEW", days_ago(29), std::nullopt, std::nullopt, std::nullopt},
+      // last used 31 days ago → unused; paused 3 days ago → paused
+      {"k_paused", "PAUSED", days_ago(10), std::nullopt, days_ago(3), days_ago(31)},
+  };
+  const auto f = doctor::key_findings(keys, kNow, t);
+  CHECK(kinds_for(f, "k_stale") == std::vector<std::string>{"stale_rotation"});
+  CHECK(kinds_for(f, "k_fresh").empty());
+  CHECK(kinds_for(f, "k_rot_old") == std::vector<std::string>{"stale_rotation"});
+  CHECK(kinds_for(f, "k_unused") == std::vector<std::string>{"unused"});
+  CHECK(kinds_for(f, "k_new").empty());
+  CHECK(kinds_for(f, "k_paused") == (std::vector<std::string>{"unused", "paused"}));
+  for (const auto& x : f) {
+    INFO(x.kind << " " << x.name);
+    CHECK(x.subject == "key");
+    CHECK_FALSE(x.detail.empty());
+    CHECK_FALSE(x.action.empty());
+    CHECK(x.severity == (x.kind == "stale_rotation" ? "warning" : "info"));
+  }
+  // A stricter caller-chosen threshold flags more.
+  doctor::Thresholds strict;
+  strict.rotation_max_age_days = 10;
+  CHECK(kinds_for(doctor::key_findings(keys, kNow, strict), "k_paused") ==
+        (std::vector<std::string>{"stale_rotation", "unused", "paused"}));
+}
+
+TEST_CASE("mcp doctor: idle devices and the report's summary and checks", "[mcp][doctor]") {
+  const doctor::Thresholds t;
+  std::vector<doctor::DeviceFacts> devices = {
+      {"d_idle", "old laptop", days_ago(300), days_ago(60), false},
+      {"d_busy", "laptop", days_ago(300), days_ago(59), true},
+      {"d_never", "ci box", days_ago(61), std::nullopt, false},
+  };
+  const auto f = doctor::device_findings(devices, kNow, t);
+  REQUIRE(f.size() == 2);
+  CHECK(f[0].id == "d_idle");
+  CHECK(f[1].id == "d_never");
+
+  std::vector<doctor::KeyFacts> keys = {
+      {"k1", "K1", days_ago(100), std::nullopt, std::nullopt, days_ago(1)}};
+  bj::object r = doctor::report(keys, devices, kNow, t);
+  const auto& s = r.at("summary").as_object();
+  CHECK(s.at("healthy") == false);
+  CHECK(s.at("warnings") == 3);
+  CHECK(s.at("notes") == 0);
+  CHECK(s.at("by_kind").at("stale_rotation") == 1);
+  CHECK(s.at("by_kind").at("idle_device") == 2);
+  CHECK(r.at("findings").as_array().size() == 3);
+  CHECK(r.at("findings").as_array()[0].at("key_id") == "k1");
+  CHECK(r.at("findings").as_array()[1].at("device_id") == "d_idle");
+  bool expiry_reported = false;
+  for (const auto& c : r.at("checks").as_array()) {
+    if (c.at("check") == "expiring_tokens") {
+      expiry_reported = true;
+      CHECK(c.at("status") == "not_available");
+    }
+  }
+  CHECK(expiry_reported);
+  const bj::value schema = bj::parse(vault_tool("run_doctor").output_schema);
+  CHECK(schema_violation(schema, r).empty());
+
+  bj::object healthy = doctor::report({}, {}, kNow, t);
+  CHECK(healthy.at("summary").at("healthy") == true);
+  CHECK(healthy.at("findings").as_array().empty());
+}
+
+TEST_CASE("mcp doctor: run_doctor on seeded SQLite timestamps", "[mcp][doctor][tools]") {
+  auto host = make_runner();
+  auto a = add_user(host, "a@example.com");
+  auto b = add_user(host, "b@example.com");
+  const std::string stale = store_key(host, a, "STALE_KEY", "stale-value-1");
+  const std::string fresh = store_key(host, a, "FRESH_KEY", "fresh-value-1");
+  const std::string paused = store_key(host, a, "PAUSED_KEY", "paused-value-1");
+  store_key(host, b, "B_OLD_KEY", "b-value-1");
+  const std::int64_t now = ve::util::now_ms();
+  const auto ago = [&](int d) { return std::to_string(now - d * kDay); };
+  exec_sql(host, "UPDATE keys SET created_at = " + ago(200) + ", rotated_at = " + ago(91) +
+                     ", last_used_at = " + ago(1) + " WHERE id = '" + stale + "'");
+  exec_sql(host, "UPDATE keys SET created_at = " + ago(200) + ", rotated_at = " + ago(5) +
+                     ", last_used_at = " + ago(2) + " WHERE id = '" + fresh + "'");
+  exec_sql(host, "UPDATE keys SET created_at = " + ago(45) + ", paused_at = " + ago(3) +
+                     " WHERE id = '" + paused + "'");
+  exec_sql(host,
+           "UPDATE keys SET created_at = " + ago(500) + " WHERE user_id = '" + b.user_id + "'");
+  // (A's own device is marked used by the call itself: authentication bumps it.)
+  exec_sql(host,
+           "INSERT INTO devices (id, user_id, name, created_at, last_used_at) VALUES "
+           "('dev_old', '" +
+               a.user_id + "', 'old laptop', " + ago(100) + ", " + ago(70) + ")");
+
+  auto r = call_tool(host, a, "run_doctor");
+  INFO(result_text(r));
+  REQUIRE_FALSE(r.is_error);
+  const bj::value schema = bj::parse(vault_tool("run_doctor").output_schema);
+  CHECK(schema_violation(schema, *r.structured).empty());
+  std::multiset<std::string> seen;
+  for (const auto& f : r.structured->at("findings").as_array()) {
+    const std::string who = f.at("subject") == "key" ? str(f.at("key_id")) : str(f.at("device_id"));
+    seen.insert(who + ":" + str(f.at("kind")));
+    CHECK(str(f.at("name")) != "B_OLD_KEY");
+  }
+  CHECK(seen == std::multiset<std::string>{stale + ":stale_rotation", paused + ":unused",
+                                           paused + ":paused", "dev_old:idle_device"});
+  CHECK(r.structured->at("summary").at("keys_checked") == 3);
+  CHECK(r.structured->at("summary").at("devices_checked") == 2);
+
+  // Caller thresholds: with 4 days, FRESH_KEY is stale too.
+  auto strict = call_tool(host, a, "run_doctor", {{"rotation_max_age_days", 4}});
+  REQUIRE_FALSE(strict.is_error);
+  CHECK(strict.structured->at("summary").at("by_kind").at("stale_rotation") == 3);
+  CHECK(strict.structured->at("summary").at("thresholds").at("rotation_max_age_days") == 4);
+}

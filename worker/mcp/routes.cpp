@@ -1,0 +1,94 @@
+// POST /v1/mcp (Streamable HTTP) and the 405 for every other method there.
+#include <algorithm>
+
+#include "worker/api/domains.hpp"
+#include "worker/mcp/dispatch.hpp"
+#include "worker/mcp/envelope.hpp"
+#include "worker/mcp/tool_audit.hpp"
+#include "worker/mcp/transport.hpp"
+
+namespace ve::mcp {
+
+namespace bj = boost::json;
+
+namespace {
+
+/// True when `origin` (scheme://host[:port]) names a loopback host.
+bool loopback(std::string_view origin) {
+  auto rest = origin.substr(std::min(origin.size(), origin.find("://") + 3));
+  auto host =
+      rest.starts_with('[') ? rest.substr(0, rest.find(']') + 1) : rest.substr(0, rest.find(':'));
+  return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
+}
+
+async::Task<http::Response> post(api::Ctx& ctx) {
+  // DNS rebinding (MCP 2025-11-25 transports, "Security Warning"): the
+  // development server listens on loopback, so a Host naming anything else is a
+  // page that rebound its own name to us; its Origin would match that Host.
+  if (ctx.config.development() && !loopback(ctx.req.origin)) {
+    co_return error_answer(nullptr, {rpc::kServerError,
+                                     "Forbidden: this development server answers MCP requests "
+                                     "only for localhost, 127.0.0.1 and [::1]",
+                                     std::nullopt, 403});
+  }
+  if (auto refusal = check_post(ctx.req)) co_return std::move(*refusal);
+
+  boost::system::error_code ec;
+  bj::value body = bj::parse(ctx.req.body, ec);
+  if (ec) {
+    co_return error_answer(nullptr,
+                           {rpc::kParseError,
+                            "Parse error: the request body is not valid JSON (send one JSON-RPC "
+                            "message as a JSON object)",
+                            std::nullopt, 400});
+  }
+  if (body.is_array()) {
+    co_return error_answer(
+        nullptr, rpc::invalid_request(
+                     "Invalid Request: JSON-RPC batches (arrays) are not accepted: MCP removed "
+                     "batching in protocol revision 2025-06-18 and no revision this server "
+                     "speaks allows it; send one message per POST"));
+  }
+  auto msg = rpc::classify(body);
+  if (!msg.ok()) co_return error_answer(rpc::echoable_id(body), msg.error());
+  const auto& m = msg.value();
+  if (m.kind == rpc::Kind::response) co_return accepted();
+
+  auto revision = negotiate(ctx.req, m);
+  if (!revision.ok())
+    co_return error_answer(m.kind == rpc::Kind::request ? m.id : nullptr, revision.error());
+  // Notifications (initialized, cancelled, progress, roots/list_changed …) need
+  // no action from a stateless server.
+  if (m.kind == rpc::Kind::notification) co_return accepted();
+
+  Exchange ex{ctx, revision.value(), m, client_label(ctx.req, m.meta()), accepts_sse(ctx.req), {}};
+  auto result = co_await dispatch(ex);
+  int status = 200;
+  bj::object response;
+  if (result.ok()) {
+    response = rpc::result_message(m.id, std::move(result.value()));
+  } else {
+    status = result.error().http_status;
+    response = rpc::error_message(m.id, result.error());
+  }
+  if (ex.sse && !ex.notify.messages().empty()) {
+    co_return sse_answer(ex.notify.messages(), response);
+  }
+  co_return json_answer(status, response);
+}
+
+async::Task<http::Response> not_allowed(api::Ctx& ctx) {
+  co_return method_not_allowed(ctx.req);
+}
+
+}  // namespace
+
+std::vector<api::Route> routes() {
+  using api::Access;
+  return {
+      {"POST", "/v1/mcp", Access::user, &post},
+      {"*", "/v1/mcp", Access::open, &not_allowed},
+  };
+}
+
+}  // namespace ve::mcp

@@ -1,0 +1,93 @@
+// The vault health check behind run_doctor, as pure functions over key and
+// device metadata (no I/O), so each rule is unit-testable with fixed clocks.
+// Rules and thresholds follow API Locker's `apilocker doctor`:
+//   stale_rotation  a key whose last rotation (or creation, if never rotated)
+//                   is at least kRotationMaxAgeDays old            (warning)
+//   unused          a key not revealed or proxied for kUnusedAfterDays, or
+//                   never used and stored at least that long ago   (info)
+//   paused          a key that is paused                            (info)
+//   idle_device     a device not seen for kDeviceIdleDays           (warning)
+//   expiring_token  not checkable: no credential in this vault records an
+//                   expiry (oauth2 credentials hold client secrets and refresh
+//                   tokens, never access tokens or their lifetimes), so the
+//                   report says so in `checks` instead of inventing findings.
+#pragma once
+#include <boost/json.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ve::mcp::doctor {
+
+inline constexpr std::int64_t kRotationMaxAgeDays = 90;
+inline constexpr std::int64_t kUnusedAfterDays = 30;
+inline constexpr std::int64_t kDeviceIdleDays = 60;
+/// Accepted range of a caller-chosen threshold (days).
+inline constexpr std::int64_t kMinThresholdDays = 1;
+inline constexpr std::int64_t kMaxThresholdDays = 3650;
+inline constexpr std::int64_t kMsPerDay = std::int64_t{86'400'000};
+
+/// What the rules need of a key (times in ms since the epoch).
+struct KeyFacts {
+  std::string id;
+  std::string name;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> rotated_at;
+  std::optional<std::int64_t> paused_at;
+  std::optional<std::int64_t> last_used_at;
+};
+
+/// What the rules need of a device.
+struct DeviceFacts {
+  std::string id;
+  std::string name;
+  std::optional<std::int64_t> created_at;
+  std::optional<std::int64_t> last_used_at;
+  bool current = false;  ///< the device this connection uses
+};
+
+struct Thresholds {
+  std::int64_t rotation_max_age_days = kRotationMaxAgeDays;
+  std::int64_t unused_after_days = kUnusedAfterDays;
+  std::int64_t device_idle_days = kDeviceIdleDays;
+};
+
+struct Finding {
+  std::string kind;      ///< stale_rotation | unused | paused | idle_device
+  std::string severity;  ///< warning | info
+  std::string subject;   ///< key | device
+  std::string id;        ///< key id or device id
+  std::string name;
+  std::string detail;  ///< what was found, e.g. "last rotated 120 days ago"
+  std::string action;  ///< the tool call (or CLI command) that fixes it
+  std::optional<std::int64_t> age_days;
+};
+
+/// Whole days from `from_ms` to `to_ms` (floored; 0 when `from_ms` is later).
+std::int64_t days_between(std::int64_t from_ms, std::int64_t to_ms);
+
+/// Milliseconds since the epoch of an ISO 8601 UTC time as util::iso8601 writes
+/// it ("2026-11-22T19:17:41.123Z"; fraction optional); nullopt otherwise.
+std::optional<std::int64_t> parse_iso8601(std::string_view s);
+
+/// Findings for keys, in rule order (stale_rotation, unused, paused), each rule
+/// in the keys' order.
+std::vector<Finding> key_findings(const std::vector<KeyFacts>& keys, std::int64_t now_ms,
+                                  const Thresholds& t);
+
+/// Findings for devices (idle_device). A device never used is measured from
+/// its registration.
+std::vector<Finding> device_findings(const std::vector<DeviceFacts>& devices, std::int64_t now_ms,
+                                     const Thresholds& t);
+
+/// The run_doctor structuredContent: `{summary: {healthy, text, keys_checked,
+/// devices_checked, warnings, notes, by_kind: {kind: count}, thresholds:
+/// {...}}, findings: [...], checks: [{check, status: ok | findings |
+/// not_available, detail}]}`.
+boost::json::object report(const std::vector<KeyFacts>& keys,
+                           const std::vector<DeviceFacts>& devices, std::int64_t now_ms,
+                           const Thresholds& t);
+
+}  // namespace ve::mcp::doctor
