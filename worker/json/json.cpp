@@ -1,5 +1,7 @@
 #include "worker/json/json.hpp"
 
+#include "worker/crypto/wipe.hpp"
+
 namespace ve::json {
 
 Result<bj::object> parse_object(std::string_view body) {
@@ -64,6 +66,16 @@ Result<std::optional<std::vector<std::string>>> optional_string_array(const bj::
 
 std::string dump(const bj::value& v) {
   return bj::serialize(v);
+}
+
+void wipe(bj::value& v) {
+  if (v.is_string()) {
+    crypto::secure_wipe(v.as_string().data(), v.as_string().size());
+  } else if (v.is_object()) {
+    for (auto& kv : v.as_object()) wipe(kv.value());
+  } else if (v.is_array()) {
+    for (auto& e : v.as_array()) wipe(e);
+  }
 }
 
 }  // namespace ve::json

@@ -32,4 +32,8 @@ Result<std::optional<std::vector<std::string>>> optional_string_array(const bj::
 /// Serialises a value (compact).
 std::string dump(const bj::value& v);
 
+/// Overwrites every string in the tree with zeros (crypto::secure_wipe), for
+/// documents that held a secret (a reveal answer, a store request).
+void wipe(bj::value& v);
+
 }  // namespace ve::json

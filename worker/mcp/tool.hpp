@@ -54,6 +54,12 @@ struct Tool {
   ToolFn call;
 };
 
+/// Runs `tool` as ctx.api.principal: an isError result (403) when the principal
+/// lacks `tool.scope` (mcp/permission.hpp), an isError result (400) naming the
+/// field when `args` breaks `tool.input_schema`, else the tool's own result.
+/// tools/call uses it and adds the audit row; it writes none itself.
+async::Task<ToolResult> run_tool(CallCtx& ctx, const Tool& tool, const boost::json::object& args);
+
 /// The vault's tools (worker/mcp/tools/), in tools/list order. Only tools that
 /// work end to end are here.
 const std::vector<Tool>& vault_tools();

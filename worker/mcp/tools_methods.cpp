@@ -4,6 +4,7 @@
 #include "worker/mcp/logging.hpp"
 #include "worker/mcp/methods.hpp"
 #include "worker/mcp/pagination.hpp"
+#include "worker/mcp/permission.hpp"
 #include "worker/mcp/schema.hpp"
 #include "worker/mcp/tool_audit.hpp"
 
@@ -55,6 +56,22 @@ async::Task<int> min_level(Exchange& ex) {
 
 }  // namespace
 
+async::Task<ToolResult> run_tool(CallCtx& ctx, const Tool& tool, const bj::object& args) {
+  if (auto allowed = permit(ctx.api.principal, tool.scope); !allowed.ok()) {
+    co_return ToolResult::failure(
+        "`" + std::string(tool.name) + "` refused: " + allowed.error().message,
+        allowed.error().status);
+  }
+  if (auto problem = check_arguments(tool.input_schema, args)) {
+    co_return ToolResult::failure("Invalid arguments for `" + std::string(tool.name) +
+                                      "`: " + *problem +
+                                      ". Fix the arguments (see the tool's inputSchema) and call "
+                                      "it again.",
+                                  400);
+  }
+  co_return co_await tool.call(ctx, args);
+}
+
 async::Task<MethodResult> tools_list(Exchange& ex) {
   const auto& tools = catalog().tools;
   auto page = page_for(ex.msg.params, "tools", tools.size());
@@ -90,30 +107,15 @@ async::Task<MethodResult> tools_call(Exchange& ex) {
       args_value && args_value->is_object() ? args_value->as_object() : kNoArguments;
   ex.api.principal.client = ex.client;
 
-  ToolResult result;
-  const auto& principal = ex.api.principal;
-  if (!principal.full_access() && !principal.has_scope(std::string(tool->scope))) {
-    result = ToolResult::failure("This access token lacks the scope `" + std::string(tool->scope) +
-                                     "` that `" + std::string(tool->name) +
-                                     "` needs. Reconnect the client and grant that scope.",
-                                 403);
-  } else if (auto problem = check_arguments(tool->input_schema, args)) {
-    result =
-        ToolResult::failure("Invalid arguments for `" + std::string(tool->name) + "`: " + *problem +
-                                ". Fix the arguments (see the tool's inputSchema) "
-                                "and call it again.",
-                            400);
-  } else {
-    if (const auto* meta = ex.msg.meta()) {
-      if (const auto* token = meta->if_contains("progressToken");
-          token && (token->is_string() || token->is_int64() || token->is_uint64())) {
-        ex.notify.progress_token = *token;
-      }
+  if (const auto* meta = ex.msg.meta()) {
+    if (const auto* token = meta->if_contains("progressToken");
+        token && (token->is_string() || token->is_int64() || token->is_uint64())) {
+      ex.notify.progress_token = *token;
     }
-    ex.notify.min_level = co_await min_level(ex);
-    CallCtx cc{ex.api, ex.revision, ex.client, ex.notify};
-    result = co_await tool->call(cc, args);
   }
+  ex.notify.min_level = co_await min_level(ex);
+  CallCtx cc{ex.api, ex.revision, ex.client, ex.notify};
+  ToolResult result = co_await run_tool(cc, *tool, args);
   auto audited = co_await record_tool_call(ex.api, ex.client, tool->name, result);
   (void)audited;  // the call already happened; its own writes carry their own rows
   co_return result_object(std::move(result));

@@ -62,17 +62,6 @@ Result<std::vector<std::string>> parse_refs(const bj::object& body) {
   return refs;
 }
 
-/// Wipes every string in a JSON tree that held plaintext.
-void wipe_json(bj::value& v) {
-  if (v.is_string()) {
-    crypto::secure_wipe(v.as_string().data(), v.as_string().size());
-  } else if (v.is_object()) {
-    for (auto& kv : v.as_object()) wipe_json(kv.value());
-  } else if (v.is_array()) {
-    for (auto& e : v.as_array()) wipe_json(e);
-  }
-}
-
 bj::object item_json(const KeyRecord& k, const Match& m, std::string_view plaintext,
                      Result<void>& error) {
   bj::object o;
@@ -221,11 +210,11 @@ async::Task<http::Response> reveal_keys(api::Ctx& ctx) {
   out.as_object()["keys"] = std::move(items);
   out.as_object()["missing"] = std::move(missing);
   if (!item_error.ok()) {
-    wipe_json(out);
+    json::wipe(out);
     co_return http::error(item_error.error());
   }
   http::Response response = http::json(200, out);
-  wipe_json(out);
+  json::wipe(out);
   co_return response;
 }
 

@@ -130,7 +130,7 @@ mcp::ToolResult call_tool(host::HostRunner& host, const VaultUser& user, std::st
   const mcp::Tool& tool = vault_tool(name);
   mcp::ToolResult out = mcp::ToolResult::failure("the tool did not run", 500);
   run(host, user, std::move(as),
-      [&](mcp::CallCtx& cc) -> async::Task<void> { out = co_await tool.call(cc, args); });
+      [&](mcp::CallCtx& cc) -> async::Task<void> { out = co_await mcp::run_tool(cc, tool, args); });
   return out;
 }
 

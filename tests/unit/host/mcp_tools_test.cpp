@@ -272,7 +272,7 @@ TEST_CASE("mcp tools: failures are isError results that say what to fix and noth
       {"rename_key", {{"key", "OPENAI_API_KEY"}, {"new_name", "gh-app"}}, 409, "already exists"},
       {"pause_key", {{"key", "NOPE"}}, 404, "list_keys"},
       {"get_key_metadata", {{"key", "NOPE"}}, 404, "list_keys"},
-      {"get_activity", {{"limit", 0}}, 400, "argument 'limit'"},
+      {"get_activity", {{"limit", 0}}, 400, "argument `limit`"},
       {"revoke_device", {{"device_id", "dev_nope"}}, 404, "list_devices"},
       {"run_doctor", {{"unused_after_days", 0}}, 400, "unused_after_days"},
   };

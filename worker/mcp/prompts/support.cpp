@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "worker/mcp/permission.hpp"
 #include "worker/mcp/prompts/prompts.hpp"
 #include "worker/mcp/tool.hpp"
 #include "worker/mcp/tools/rest_call.hpp"
@@ -29,7 +30,7 @@ bool starts_with_icase(std::string_view s, std::string_view prefix) {
 
 /// The user's keys as GET /v1/keys lists them.
 async::Task<Result<bj::array>> all_keys(CallCtx& ctx) {
-  if (auto ok = tools::authorize(ctx.api.principal, "vault:read"); !ok.ok()) co_return ok.error();
+  if (auto ok = permit(ctx.api.principal, "vault:read"); !ok.ok()) co_return ok.error();
   auto r = co_await tools::rest_call(ctx, {"GET", "/v1/keys", {}, {}, {}, &vault::list_keys});
   if (!r.ok()) co_return r.error();
   auto* keys = r.value().if_contains("keys");

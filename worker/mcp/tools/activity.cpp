@@ -12,7 +12,6 @@ namespace {
 constexpr std::int64_t kDefaultLimit = 50;
 
 async::Task<ToolResult> get_activity(CallCtx& ctx, const bj::object& args) {
-  if (auto ok = authorize(ctx.api.principal, "vault:read"); !ok.ok()) co_return failed(ok.error());
   std::map<std::string, std::string> query;
   const std::int64_t limit = arg_int(args, "limit").value_or(kDefaultLimit);
   query["limit"] = std::to_string(limit);

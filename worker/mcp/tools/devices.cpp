@@ -11,7 +11,6 @@ namespace bj = boost::json;
 namespace {
 
 async::Task<ToolResult> list_devices(CallCtx& ctx, const bj::object&) {
-  if (auto ok = authorize(ctx.api.principal, "vault:read"); !ok.ok()) co_return failed(ok.error());
   auto r =
       co_await rest_call(ctx, {"GET", "/v1/devices", {}, {}, {}, &auth::handlers::list_devices});
   if (!r.ok()) co_return failed(r.error());
@@ -26,9 +25,6 @@ async::Task<ToolResult> list_devices(CallCtx& ctx, const bj::object&) {
 }
 
 async::Task<ToolResult> revoke_device(CallCtx& ctx, const bj::object& args) {
-  if (auto ok = authorize(ctx.api.principal, "vault:write"); !ok.ok()) {
-    co_return failed(ok.error());
-  }
   auto r = co_await rest_call(ctx, {"POST",
                                     "/v1/devices/:id/revoke",
                                     {arg_string(args, "device_id").value_or("")},

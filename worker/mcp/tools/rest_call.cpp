@@ -5,6 +5,7 @@
 
 #include "worker/crypto/wipe.hpp"
 #include "worker/http/message.hpp"
+#include "worker/json/json.hpp"
 
 namespace ve::mcp::tools {
 
@@ -45,17 +46,6 @@ struct Wiped {
   ~Wiped() { crypto::secure_wipe(s); }
 };
 
-/// Wipes every string in a JSON tree (a request body may hold a secret).
-void wipe_json(bj::value& v) {
-  if (v.is_string()) {
-    crypto::secure_wipe(v.as_string().data(), v.as_string().size());
-  } else if (v.is_object()) {
-    for (auto& kv : v.as_object()) wipe_json(kv.value());
-  } else if (v.is_array()) {
-    for (auto& e : v.as_array()) wipe_json(e);
-  }
-}
-
 Error error_from(const http::Response& r) {
   Error e{r.status, "error", "the operation failed with HTTP status " + std::to_string(r.status)};
   boost::system::error_code ec;
@@ -78,21 +68,6 @@ Error error_from(const http::Response& r) {
 }
 
 }  // namespace
-
-Result<void> authorize(const auth::Principal& principal, std::string_view scope) {
-  if (principal.full_access()) return {};
-  if (principal.kind == auth::Principal::Kind::oauth && principal.has_scope(std::string(scope))) {
-    return {};
-  }
-  if (principal.kind == auth::Principal::Kind::oauth) {
-    return Error{403, "insufficient_scope",
-                 "this connection's token lacks the scope '" + std::string(scope) +
-                     "': reconnect and grant it to use this tool"};
-  }
-  return Error{403, "forbidden",
-               "this token may not use the vault's tools: connect with a device master token "
-               "(`apilocker mcp`) or through OAuth"};
-}
 
 std::string replace_all(std::string s, std::string_view from, std::string_view to) {
   if (from.empty()) return s;
@@ -134,7 +109,7 @@ async::Task<Result<bj::object>> rest_call(CallCtx& ctx, RestCall call) {
   if (call.body) {
     req.body = bj::serialize(*call.body);
     bj::value body(std::move(*call.body));
-    wipe_json(body);
+    json::wipe(body);
   }
   req.client_ip = outer.client_ip;
   req.country = outer.country;

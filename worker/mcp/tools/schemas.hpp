@@ -19,4 +19,7 @@ const std::string& key_detail_schema();
 inline constexpr const char* kKeyRefProperty =
     R"("key":{"type":"string","minLength":1,"maxLength":256,"description":"The key's name (e.g. OPENAI_API_KEY), its id (key_...) or a name it had before a rename. list_keys shows them."})";
 
+/// The input schema of a tool whose only argument is `key` (kKeyRefProperty).
+const std::string& key_only_input();
+
 }  // namespace ve::mcp::tools
