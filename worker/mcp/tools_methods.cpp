@@ -36,7 +36,8 @@ bj::object result_object(ToolResult r) {
   return o;
 }
 
-/// Which log notifications this call may send (Notifier::min_level).
+/// The least severe log level this call may send (RFC 5424 severity; kNoLogs
+/// for none).
 async::Task<int> min_level(Exchange& ex) {
   if (is_stateless(ex.revision)) {
     // 2026-07-28: the client opts in per request.
@@ -44,9 +45,8 @@ async::Task<int> min_level(Exchange& ex) {
     const auto* level = meta ? meta->if_contains(kLogLevelKey) : nullptr;
     co_return level && level->is_string() ? log_severity(level->as_string()) : kNoLogs;
   }
-  // Notifications reach the client only on an SSE answer: read the stored level
-  // only then (one D1 round trip that a plain JSON answer never pays).
-  if (!ex.sse) co_return kNoLogs;
+  // Called only when the call logged something and the answer is SSE: the one
+  // D1 round trip that other calls never pay.
   std::vector<async::Statement> batch;
   batch.push_back(load_log_level(ex.api.principal));
   auto rows = co_await ex.api.io.d1_batch(std::move(batch));
@@ -113,9 +113,11 @@ async::Task<MethodResult> tools_call(Exchange& ex) {
       ex.notify.progress_token = *token;
     }
   }
-  ex.notify.min_level = co_await min_level(ex);
   CallCtx cc{ex.api, ex.revision, ex.client, ex.notify};
   ToolResult result = co_await run_tool(cc, *tool, args);
+  // Notifications travel only on an SSE answer; log messages only at or above
+  // the client's level.
+  if (ex.sse && ex.notify.has_logs()) ex.notify.drop_logs_above(co_await min_level(ex));
   auto audited = co_await record_tool_call(ex.api, ex.client, tool->name, result);
   (void)audited;  // the call already happened; its own writes carry their own rows
   co_return result_object(std::move(result));
