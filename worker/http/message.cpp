@@ -73,6 +73,17 @@ std::map<std::string, std::string> parse_form(std::string_view body) {
   return out;
 }
 
+bool is_loopback_authority(std::string_view authority) {
+  auto host = authority;
+  auto colon = host.rfind(':');
+  if (colon != std::string_view::npos && host.find(']') == std::string_view::npos) {
+    host = host.substr(0, colon);
+  } else if (!host.empty() && host.front() == '[') {
+    host = host.substr(0, host.find(']') + 1);
+  }
+  return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
+}
+
 bool parse_url(std::string_view url, Request& out) {
   auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return false;

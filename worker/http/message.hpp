@@ -40,6 +40,9 @@ std::map<std::string, std::string> parse_form(std::string_view body);
 std::string url_decode(std::string_view s, bool plus_as_space);
 /// Percent-encoding of everything except RFC 3986 unreserved characters.
 std::string url_encode(std::string_view s);
+/// True when a URL authority (`host[:port]` or `[v6][:port]`) names loopback as
+/// written: `localhost`, `127.0.0.1` or `[::1]`.
+bool is_loopback_authority(std::string_view authority);
 
 struct Response {
   int status = 200;

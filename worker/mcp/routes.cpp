@@ -13,19 +13,13 @@ namespace bj = boost::json;
 
 namespace {
 
-/// True when `origin` (scheme://host[:port]) names a loopback host.
-bool loopback(std::string_view origin) {
-  auto rest = origin.substr(std::min(origin.size(), origin.find("://") + 3));
-  auto host =
-      rest.starts_with('[') ? rest.substr(0, rest.find(']') + 1) : rest.substr(0, rest.find(':'));
-  return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
-}
-
 async::Task<http::Response> post(api::Ctx& ctx) {
   // DNS rebinding (MCP 2025-11-25 transports, "Security Warning"): the
   // development server listens on loopback, so a Host naming anything else is a
   // page that rebound its own name to us; its Origin would match that Host.
-  if (ctx.config.development() && !loopback(ctx.req.origin)) {
+  const std::string_view origin = ctx.req.origin;
+  const auto authority = origin.substr(std::min(origin.size(), origin.find("://") + 3));
+  if (ctx.config.development() && !http::is_loopback_authority(authority)) {
     co_return error_answer(nullptr, {rpc::kServerError,
                                      "Forbidden: this development server answers MCP requests "
                                      "only for localhost, 127.0.0.1 and [::1]",

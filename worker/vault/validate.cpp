@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "worker/http/message.hpp"
+
 namespace ve::vault {
 
 namespace {
@@ -23,16 +25,6 @@ std::string_view trim(std::string_view s) {
 
 std::string field_error(std::string_view field, std::string_view what) {
   return "field '" + std::string(field) + "' " + std::string(what);
-}
-
-bool loopback_host(std::string_view host) {
-  auto colon = host.rfind(':');
-  if (colon != std::string_view::npos && host.find(']') == std::string_view::npos) {
-    host = host.substr(0, colon);
-  } else if (!host.empty() && host.front() == '[') {
-    host = host.substr(0, host.find(']') + 1);
-  }
-  return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
 }
 
 /// Splits `scheme://authority/rest`; false when malformed.
@@ -116,7 +108,8 @@ Result<std::string> check_base_url(std::string_view url, bool development, std::
   if (url.size() > kMaxUrlBytes || !clean(url) || !split_url(url, scheme, authority)) return bad();
   if (authority.empty() || authority.find('@') != std::string_view::npos) return bad();
   if (url.find_first_of("?#") != std::string_view::npos) return bad();
-  if (scheme != "https" && !(development && scheme == "http" && loopback_host(authority))) {
+  if (scheme != "https" &&
+      !(development && scheme == "http" && http::is_loopback_authority(authority))) {
     return bad();
   }
   std::string out(url);
@@ -129,7 +122,8 @@ Result<std::string> check_oauth_url(std::string_view url, std::string_view field
   if (url.size() > kMaxUrlBytes || !clean(url) || !split_url(url, scheme, authority)) {
     return bad_request(field_error(field, "must be an absolute URL"));
   }
-  const bool web = scheme == "https" || (scheme == "http" && loopback_host(authority));
+  const bool web =
+      scheme == "https" || (scheme == "http" && http::is_loopback_authority(authority));
   if (!web && !(any_scheme && scheme != "http" && scheme != "javascript" && scheme != "data")) {
     return bad_request(field_error(field, "must be an https:// URL (or http:// to localhost)"));
   }
