@@ -153,7 +153,15 @@ async::EffectResult HostRunner::perform(const async::Effect& effect) {
   } else if (const auto* b = std::get_if<async::D1Batch>(&effect)) {
     return run_batch(*b);
   } else if (const auto* f = std::get_if<async::FetchRequest>(&effect)) {
-    return fetch_ ? fetch_(*f) : failure("no network in the host runner");
+    if (!fetch_) return failure("no network in the host runner");
+    // The shim's limit (js-shim/effects.js readBounded), so tests see the same failure.
+    const std::size_t limit = f->max_response_bytes > 0 ? f->max_response_bytes : 8u << 20u;
+    auto result = fetch_(*f);
+    if (const auto* r = std::get_if<async::FetchResponse>(&result.value);
+        r && r->body.size() > limit) {
+      return failure("response body larger than " + std::to_string(limit) + " bytes");
+    }
+    return result;
   }
   return ok;
 }

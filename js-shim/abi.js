@@ -326,7 +326,7 @@ export function encodeRequest(req) {
  *   params: tag-1 integers inside ±(2^53−1) become numbers (D1 takes numbers), larger ones stay bigint.
  * @typedef {{id: number, type: 4, statements: SqlStatement[]}} D1BatchEffect
  * @typedef {{id: number, type: 5, method: string, url: string, headers: Array<[string, string]>,
- *            body: Uint8Array, timeoutMs: number}} FetchEffect
+ *            body: Uint8Array, timeoutMs: number, maxResponseBytes: number}} FetchEffect
  * @typedef {KvGetEffect | KvPutEffect | KvDeleteEffect | D1BatchEffect | FetchEffect} Effect
  *   ABI.md "Effect".
  *
@@ -374,6 +374,7 @@ function readEffect(r) {
     case EFFECT_FETCH:
       return {
         id, type, method: r.str(), url: r.str(), headers: r.headers(), body: r.bytes(), timeoutMs: r.u32(),
+        maxResponseBytes: r.u32(),
       };
     default:
       throw new AbiError(`unknown effect type ${type}`);

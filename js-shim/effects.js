@@ -10,6 +10,8 @@ import {
 
 /** Used when a fetch effect says `timeout_ms` 0. */
 export const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
+/** Used when a fetch effect says `max_response_bytes` 0. */
+export const DEFAULT_FETCH_MAX_BYTES = 8 * 1024 * 1024;
 const MAX_MESSAGE = 500;
 const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
 
@@ -107,8 +109,50 @@ async function outboundFetch(effect) {
   };
   if (effect.body.byteLength > 0 || !NO_BODY_METHODS.has(method)) init.body = effect.body;
   const response = await fetch(effect.url, init);
-  const body = new Uint8Array(await response.arrayBuffer());
+  const body = await readBounded(response, effect.maxResponseBytes > 0 ? effect.maxResponseBytes : DEFAULT_FETCH_MAX_BYTES);
   return { status: response.status, headers: headerList(response.headers), body };
+}
+
+/** Thrown by readBounded; its message is the effect's failure message. */
+class ResponseTooLarge extends Error {}
+
+/**
+ * The whole response body, read chunk by chunk and abandoned (the stream
+ * cancelled) as soon as it exceeds `limit` bytes, so a hostile upstream cannot
+ * make the isolate buffer an unbounded body.
+ * @param {Response} response
+ * @param {number} limit bytes
+ * @returns {Promise<Uint8Array>}
+ * @throws {ResponseTooLarge} past `limit`
+ */
+async function readBounded(response, limit) {
+  if (!response.body) return new Uint8Array(0);
+  const declared = Number(response.headers.get('content-length'));
+  const tooLarge = () => new ResponseTooLarge(`response body larger than ${limit} bytes`);
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body.cancel();
+    throw tooLarge();
+  }
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.byteLength;
+  }
+  return body;
 }
 
 /** @param {import('./abi.js').FetchEffect} effect */
@@ -151,6 +195,8 @@ function describe(e, effect) {
   let message;
   if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError') && effect.type === EFFECT_FETCH) {
     message = `fetch timed out after ${timeoutOf(effect)} ms`;
+  } else if (e instanceof ResponseTooLarge) {
+    message = e.message;
   } else if (e instanceof Error) {
     message = `${e.name}: ${e.message}`;
   } else {

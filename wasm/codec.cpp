@@ -124,7 +124,7 @@ class Writer {
             }
           } else {
             fixed<std::uint8_t>(5), str(x.method), str(x.url), headers(x.headers), str(x.body);
-            fixed<std::uint32_t>(x.timeout_ms);
+            fixed<std::uint32_t>(x.timeout_ms), fixed<std::uint32_t>(x.max_response_bytes);
           }
         },
         e);

@@ -78,7 +78,7 @@ describe('abi.js', () => {
     w.u32(13).u8(4).u32(1).str('SELECT ?, ?, ?, ?, ?, ?').u32(6);
     w.u8(0).u8(1).i64(42n).u8(1).i64(2n ** 60n).u8(2).f64(2.5).u8(3).str('t').u8(4).bytes(new Uint8Array([9]));
     w.u32(14).u8(5).str('POST').str('https://api.example/v1').headers([['authorization', 'Bearer x']]);
-    w.bytes(te.encode('{}')).u32(5000);
+    w.bytes(te.encode('{}')).u32(5000).u32(4096);
     const out = decodeOutput(w.finish().slice());
     assert.equal(out.taskId, 3);
     assert.equal(out.kind, 1);
@@ -99,6 +99,7 @@ describe('abi.js', () => {
     assert.deepEqual(fetchEffect.headers, [['authorization', 'Bearer x']]);
     assert.equal(td.decode(fetchEffect.body), '{}');
     assert.equal(fetchEffect.timeoutMs, 5000);
+    assert.equal(fetchEffect.maxResponseBytes, 4096);
   });
 
   test('Output kind 2 (config)', () => {

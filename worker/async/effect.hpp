@@ -44,7 +44,11 @@ struct FetchRequest {
   std::string url;
   Headers headers;
   std::string body;
-  std::uint32_t timeout_ms = 10000;
+  std::uint32_t timeout_ms = 10000;  ///< 0: the shim's default (30 s)
+  /// Largest response body accepted, in bytes; a longer one fails the effect
+  /// ("response body larger than N bytes") without being read to the end.
+  /// 0: the shim's default (8 MiB).
+  std::uint32_t max_response_bytes = 0;
 };
 using Effect = std::variant<KvGet, KvPut, KvDelete, D1Batch, FetchRequest>;
 
