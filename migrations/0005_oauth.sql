@@ -75,6 +75,7 @@ CREATE TABLE oauth_tokens (
   token_hash  TEXT PRIMARY KEY,
   kind        TEXT NOT NULL CHECK (kind IN ('access','refresh')),
   grant_id    TEXT NOT NULL REFERENCES oauth_grants(id) ON DELETE CASCADE,
+  scope       TEXT NOT NULL,                 -- ⊆ the grant's (a refresh may narrow it)
   created_at  INTEGER NOT NULL,
   expires_at  INTEGER NOT NULL,
   used_at     INTEGER,

@@ -11,7 +11,17 @@
 //   E2E_BROWSER_EMAIL   the address typed into the sign-in form
 //   E2E_BROWSER_ACTION  approve (default) | deny
 //   E2E_BROWSER_OUT     file that receives a JSON report of the visit
-// As a module: `visit(url, {email, action})` returns the same report.
+//   E2E_BROWSER_LOOPBACK_ONLY=1  request loopback hosts only (127.0.0.1,
+//                       localhost, [::1]); bin/browser-approve sets it
+//   E2E_BROWSER_OPENER=1  exit 0 whatever the outcome, like a browser that
+//                       opened the page (the report says what happened): as
+//                       $BROWSER, a non-zero exit makes xdg-open run it again
+//                       and mcp-remote try other browsers; bin/browser-approve
+//                       sets it
+// As a module: `visit(url, {email, action, allowedHosts, stopAt})` returns the
+// same report. tests/e2e/bin/browser-approve uses it as mcp-remote's BROWSER
+// (the OAuth consent flow: sign in, approve, then the redirect to the client's
+// loopback callback is followed like any other).
 
 import { realpathSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -24,14 +34,30 @@ const DONE_APPROVED = /\b(approved|authori[sz]ed|device (is )?(now )?(registered
 const DONE_DENIED = /\b(denied|rejected|declined)\b/i;
 const MAX_STEPS = 12;
 const MAX_REDIRECTS = 10;
+/** Host names of the loopback interface, as `URL.hostname` spells them. */
+export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 
-/** A minimal cookie jar for one origin: name → {value, path, expires}. */
+/**
+ * A minimal cookie jar: name → {value, path, expires} per origin. A cookie is
+ * sent back only to the origin (scheme, host and port) that set it — stricter
+ * than a real browser, which ignores the port, so a session cookie of the
+ * server never reaches another local listener (e.g. an OAuth client's loopback
+ * callback).
+ */
 export class CookieJar {
   constructor() {
-    this.cookies = new Map();
+    this.jars = new Map(); // origin → Map(name → cookie)
     this.seen = new Map(); // every value ever set, by name, for leak checks
   }
+  /** The cookies of `url`'s origin (name → {value, path, expires}). */
+  jar(url) {
+    const origin = new URL(url).origin;
+    if (!this.jars.has(origin)) this.jars.set(origin, new Map());
+    return this.jars.get(origin);
+  }
+  /** Records the Set-Cookie headers of `res`, the answer from `url`. */
   store(res, url) {
+    const jar = this.jar(url);
     const lines = typeof res.headers.getSetCookie === 'function' ? res.headers.getSetCookie() : [];
     for (const line of lines) {
       const [pair, ...attrParts] = line.split(';');
@@ -50,19 +76,20 @@ export class CookieJar {
       if ('max-age' in attrs) expires = Date.now() + Number(attrs['max-age']) * 1000;
       else if (attrs.expires) expires = Date.parse(attrs.expires) || Infinity;
       if (expires <= Date.now()) {
-        this.cookies.delete(name);
+        jar.delete(name);
       } else {
-        this.cookies.set(name, { value, path, expires });
+        jar.set(name, { value, path, expires });
         if (!this.seen.has(name)) this.seen.set(name, new Set());
         this.seen.get(name).add(value);
       }
     }
   }
+  /** The Cookie header for a request to `url` ('' when none). */
   header(url) {
     const path = new URL(url).pathname;
     const now = Date.now();
     const parts = [];
-    for (const [name, c] of this.cookies) {
+    for (const [name, c] of this.jar(url)) {
       if (c.expires <= now) continue;
       if (!(path === c.path || path.startsWith(c.path.endsWith('/') ? c.path : c.path + '/'))) continue;
       parts.push(`${name}=${c.value}`);
@@ -72,12 +99,46 @@ export class CookieJar {
 }
 
 /**
+ * fetch, but a refused connection to a loopback listener is retried (every
+ * 250 ms, at most 20 times, never past `deadline`), like a person who sees
+ * "unable to connect" and reloads: an OAuth client may open the browser a
+ * moment before its loopback callback listener is up (mcp-remote does when
+ * the first 401 comes from its POST rather than its GET probe), and a person
+ * is never fast enough to notice.
+ * @param {string} url
+ * @param {RequestInit} init
+ * @param {number} deadline ms since the epoch
+ * @returns {Promise<Response>}
+ */
+async function fetchPatiently(url, init, deadline) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
+    } catch (e) {
+      const refused = e?.cause?.code === 'ECONNREFUSED' && LOOPBACK_HOSTS.includes(new URL(url).hostname);
+      if (!refused || attempt >= 20 || Date.now() + 250 >= deadline) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/**
  * Opens `url` and signs in / approves or denies like a person would.
- * @param {string} url the verification_uri_complete the CLI printed
- * @param {{email?: string, action?: 'approve'|'deny', timeoutMs?: number}} [opts]
+ * @param {string} url the verification_uri_complete the CLI printed, or an
+ *   OAuth authorization URL
+ * @param {object} [opts]
+ * @param {string} [opts.email]          typed into the sign-in form
+ * @param {'approve'|'deny'} [opts.action]
+ * @param {number} [opts.timeoutMs]      the whole visit (default 30 s)
+ * @param {string[]} [opts.allowedHosts] when set, refuse (error) to request any
+ *   other host name (e.g. loopback only)
+ * @param {(url: string) => boolean} [opts.stopAt] when it returns true for the
+ *   next URL to request (a redirect target), do not request it: the visit ends
+ *   there, `stoppedAt` holds that URL, and after a decision that counts as
+ *   done (e.g. an OAuth redirect to a client callback nobody listens on)
  * @returns {Promise<{ok: boolean, action: string, decided: boolean, error?: string,
  *   steps: Array<{method: string, url: string, status: number}>, finalUrl?: string,
- *   finalText?: string, cookies: Array<{name: string, value: string}>}>}
+ *   finalText?: string, stoppedAt?: string, cookies: Array<{name: string, value: string}>}>}
  */
 export async function visit(url, opts = {}) {
   const email = opts.email ?? 'e2e@example.test';
@@ -92,6 +153,10 @@ export async function visit(url, opts = {}) {
     let cur = new URL(target, referer ?? url).href;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       if (Date.now() > deadline) throw new Error('browser timed out');
+      if (opts.allowedHosts && !opts.allowedHosts.includes(new URL(cur).hostname)) {
+        throw new Error(`refusing to leave the allowed hosts: ${new URL(cur).origin}`);
+      }
+      if (opts.stopAt?.(cur)) return { status: 0, url: cur, html: '', type: '', stopped: true };
       const headers = {
         'User-Agent': 'vaultedge-e2e-browser/1 (headless)',
         Accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8',
@@ -106,7 +171,9 @@ export async function visit(url, opts = {}) {
         headers['Content-Type'] = 'application/x-www-form-urlencoded';
         headers.Origin = new URL(referer ?? cur).origin;
       }
-      const res = await fetch(cur, { method, headers, body: method === 'POST' ? body : undefined, redirect: 'manual' });
+      const res = await fetchPatiently(cur, {
+        method, headers, body: method === 'POST' ? body : undefined, redirect: 'manual',
+      }, deadline);
       jar.store(res, cur);
       steps.push({ method, url: cur, status: res.status });
       const location = res.headers.get('location');
@@ -142,6 +209,12 @@ export async function visit(url, opts = {}) {
     let page = await go('GET', url);
     for (let step = 0; ; step++) {
       if (step >= MAX_STEPS) throw new Error(`no decision after ${MAX_STEPS} pages`);
+      if (page.stopped) {
+        report.stoppedAt = page.url;
+        if (!report.decided) throw new Error(`stopped before a decision at ${new URL(page.url).origin}${new URL(page.url).pathname}`);
+        report.ok = true;
+        break;
+      }
       if (page.status >= 400) {
         throw new Error(`HTTP ${page.status} at ${page.url}: ${textOf(page.html).slice(0, 300)}`);
       }
@@ -222,12 +295,13 @@ async function main() {
     report = await visit(url, {
       email: process.env.E2E_BROWSER_EMAIL,
       action: process.env.E2E_BROWSER_ACTION === 'deny' ? 'deny' : 'approve',
+      allowedHosts: process.env.E2E_BROWSER_LOOPBACK_ONLY === '1' ? LOOPBACK_HOSTS : undefined,
     });
   }
   report.url = url;
   if (out) writeFileSync(out, JSON.stringify(report, null, 2), { mode: 0o600 });
   else process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  process.exitCode = report.ok ? 0 : 1;
+  process.exitCode = report.ok || process.env.E2E_BROWSER_OPENER === '1' ? 0 : 1;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {

@@ -2,15 +2,21 @@
 // (device flow + the headless browser of the e2e suite), stores one API key
 // with a random, clearly fake value, checks that list and reveal answer 200,
 // checks that the MCP requests the bench sends (tools/list, tools/call
-// list_keys; see MCP_BODIES) answer with a JSON-RPC result, and writes
-// {token, key, mcp} as JSON to the file named by argv[3] (mode 600); `mcp` is
-// false when the MCP checks failed (the reason is printed), and the run then
-// reports those routes as not measured.
+// list_keys; see MCP_BODIES) answer with a JSON-RPC result, then obtains an
+// OAuth access token for the same user through the OAuth 2.1 flow of
+// docs/oauth.md done with fetch (tests/e2e/lib/oauth.mjs: discovery, RFC 7591
+// registration, sign-in through the development form, GET /oauth/authorize,
+// the consent form, POST /oauth/token) and checks that the same tools/call
+// answers with it; and writes {token, key, mcp, oauth_token, oauth} as JSON to
+// the file named by argv[3] (mode 600). `mcp` / `oauth` are false when those
+// checks failed (the reason is printed), and the run then reports those routes
+// as not measured.
 //   node tools/bench/prepare.mjs <base-url> <out.json>
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 
 import { api, registerDevice } from '../../tests/e2e/lib/api.mjs';
+import { oauthFlow } from '../../tests/e2e/lib/oauth.mjs';
 
 const [base, out] = process.argv.slice(2);
 if (!base || !out) {
@@ -51,5 +57,23 @@ for (const [what, body] of Object.entries(MCP_BODIES)) {
     mcp = false;
   }
 }
-writeFileSync(out, JSON.stringify({ token, key, mcp }), { mode: 0o600 });
-console.error(`bench: registered ${dev.email}, stored ${key}${mcp ? ', MCP answers' : ''}`);
+
+// An OAuth access token for the same user (the browser signs in with the
+// device's email), and the same tools/call with it.
+let oauthToken = null;
+let oauth = false;
+try {
+  const t = await oauthFlow(base, { email: dev.email, clientName: 'vaultedge-bench' });
+  const r = await api(base, 'POST', '/v1/mcp', { token: t.access_token, body: MCP_BODIES.tools_call, headers: MCP_HEADERS });
+  const result = r.json?.result;
+  if (r.status === 200 && result && !r.json.error && result.isError !== true && result.structuredContent?.keys?.length === 1) {
+    oauthToken = t.access_token;
+    oauth = true;
+  } else {
+    console.error(`bench: MCP tools_call with the OAuth access token → ${r.status} ${r.text.slice(0, 200)}: the OAuth route will not be measured`);
+  }
+} catch (e) {
+  console.error(`bench: no OAuth access token (${e.message}): the OAuth route will not be measured`);
+}
+writeFileSync(out, JSON.stringify({ token, key, mcp, oauth_token: oauthToken, oauth }), { mode: 0o600 });
+console.error(`bench: registered ${dev.email}, stored ${key}${mcp ? ', MCP answers' : ''}${oauth ? ', OAuth token works' : ''}`);

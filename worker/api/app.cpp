@@ -7,6 +7,8 @@
 #include "worker/auth/authenticate.hpp"
 #include "worker/auth/csrf.hpp"
 #include "worker/json/json.hpp"
+#include "worker/oauth/scopes.hpp"
+#include "worker/oauth/server.hpp"
 #include "worker/util/time.hpp"
 
 namespace ve::api {
@@ -124,7 +126,13 @@ async::Task<http::Reply> handle(const config::Config* config, async::Io& io, htt
   reply.response = co_await dispatch(ctx);
   if (reply.response.status == 401 &&
       !http::find_header(reply.response.headers, "www-authenticate")) {
-    reply.response.headers.emplace_back("www-authenticate", "Bearer realm=\"vaultedge\"");
+    // RFC 9728 §5.1: every 401 points MCP clients at the resource metadata,
+    // which names our authorization server; RFC 6750 §3.1: error only when a
+    // token was presented.
+    const bool presented = req.header("authorization").has_value();
+    reply.response.headers.emplace_back(
+        "www-authenticate", oauth::bearer_challenge(req, oauth::kDefaultScope,
+                                                    presented ? "invalid_token" : ""));
   }
   reply.log_line = log_line(ctx, reply.response.status);
   co_return reply;

@@ -1,6 +1,7 @@
 #include "worker/auth/authenticate.hpp"
 
 #include "worker/crypto/sha256.hpp"
+#include "worker/oauth/tokens.hpp"
 #include "worker/store/rows.hpp"
 #include "worker/util/time.hpp"
 
@@ -57,6 +58,9 @@ async::Task<Result<Principal>> authenticate_bearer(api::Ctx& ctx) {
     co_return unauthorized("Authorization header must be `Bearer <token>`");
   }
   std::string_view token = trim(h.substr(7));
+  if (token.substr(0, oauth::kAccessPrefix.size()) == oauth::kAccessPrefix) {
+    co_return co_await oauth::access_token_principal(ctx, token);
+  }
   if (token.substr(0, kMasterPrefix.size()) != kMasterPrefix) {
     co_return unauthorized("unknown, expired or revoked token");
   }

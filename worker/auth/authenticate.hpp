@@ -13,7 +13,9 @@ namespace ve::auth {
 /// Name of the browser session cookie (`__Host-` prefix: Secure, Path=/, no Domain).
 inline constexpr const char* kSessionCookie = "__Host-vaultedge_session";
 
-/// Bearer credential from `Authorization: Bearer <token>` (RFC 6750 §2.1).
+/// Bearer credential from `Authorization: Bearer <token>` (RFC 6750 §2.1):
+/// a device master token (`vk_master_…`) or an OAuth access token (`vk_at_…`,
+/// oauth::access_token_principal: 401 `invalid_token` outside its audience).
 /// Errors (401 `unauthorized`): header missing or not Bearer, token unknown,
 /// expired or revoked, its device revoked. A token in the query string is
 /// refused (400; RFC 6750 §2.3 is not supported because URLs end up in logs).

@@ -14,6 +14,7 @@ struct Principal {
   std::string actor_id;  ///< device id (master), token id (scoped), client id (oauth), "" (session)
   std::string client;    ///< human label for audit rows, e.g. "apilocker-cli", "dashboard"
   std::vector<std::string> scopes;  ///< OAuth scopes; empty for other kinds
+  std::string token_id;  ///< OAuth grant id (scoped tokens: the token id); audit rows' token_id
 
   bool authenticated() const { return kind != Kind::none; }
   /// Browser sessions and device master tokens may do everything for their user.

@@ -21,11 +21,14 @@ Response error(const Error& e) {
   return json(e.status, o);
 }
 
-Response html(int status, std::string body) {
+Response html(int status, std::string body, std::string_view form_action_extra) {
   auto h = base_headers("text/html; charset=utf-8");
+  std::string form_action = "'self' https:";
+  if (!form_action_extra.empty()) form_action += " " + std::string(form_action_extra);
   h.emplace_back("content-security-policy",
                  "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; "
-                 "form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'");
+                 "form-action " +
+                     form_action + "; frame-ancestors 'none'; base-uri 'none'");
   h.emplace_back("x-frame-options", "DENY");
   h.emplace_back("referrer-policy", "no-referrer");
   return {status, std::move(h), std::move(body)};

@@ -14,8 +14,12 @@ Response json(int status, const boost::json::value& body);
 /// REST error in the shape the apilocker CLI reads (`data.error` is shown to the
 /// user as is): `{"error": "<message>", "code": "<code>"}`.
 Response error(const Error& e);
-/// HTML page (UTF-8) with a strict CSP and `frame-ancestors 'none'`.
-Response html(int status, std::string body);
+/// HTML page (UTF-8) with a strict CSP and `frame-ancestors 'none'`. Its forms
+/// may post to this origin and https; `form_action_extra` (a CSP source such as
+/// `http://127.0.0.1:33418` or `cursor:`) is added when the page's form
+/// answers with a redirect elsewhere (CSP 3 §6.4.1 applies form-action to
+/// redirects: the OAuth consent form's 303 to a loopback or native-app client).
+Response html(int status, std::string body, std::string_view form_action_extra = {});
 /// 303 See Other to `location` (after a form POST, per RFC 9110 §15.4.4).
 Response see_other(std::string location);
 /// 302 Found to `location` (redirects to upstream sign-in and OAuth callbacks).

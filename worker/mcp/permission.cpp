@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <boost/json.hpp>
+
 namespace ve::mcp {
 
 Result<void> permit(const auth::Principal& principal, std::string_view scope) {
@@ -15,6 +17,26 @@ Result<void> permit(const auth::Principal& principal, std::string_view scope) {
   return Error{403, "forbidden",
                "this token may not use the vault's tools: connect with a device master token "
                "(`apilocker mcp`) or through OAuth"};
+}
+
+std::optional<rpc::RpcError> step_up(const auth::Principal& principal, std::string_view scope) {
+  if (principal.kind != auth::Principal::Kind::oauth || principal.has_scope(std::string(scope))) {
+    return std::nullopt;
+  }
+  std::string wanted;
+  for (const auto& s : principal.scopes) wanted += s + " ";
+  wanted += scope;
+  return rpc::RpcError{rpc::kServerError,
+                       "Forbidden: this connection's token lacks the scope '" + std::string(scope) +
+                           "'; authorize the client again with it (scope \"" + wanted + "\")",
+                       boost::json::object{{"scope", wanted}}, 403};
+}
+
+std::optional<std::string> step_up_scope(const rpc::RpcError& e) {
+  if (e.http_status != 403 || !e.data || !e.data->is_object()) return std::nullopt;
+  const auto* scope = e.data->as_object().if_contains("scope");
+  if (scope == nullptr || !scope->is_string()) return std::nullopt;
+  return std::string(scope->as_string());
 }
 
 }  // namespace ve::mcp

@@ -3,7 +3,11 @@
 #pragma once
 #include <string_view>
 
+#include <optional>
+#include <string>
+
 #include "worker/auth/principal.hpp"
+#include "worker/mcp/jsonrpc.hpp"
 #include "worker/result.hpp"
 
 namespace ve::mcp {
@@ -14,5 +18,16 @@ namespace ve::mcp {
 /// naming it, for step-up); scoped tokens reach no vault tool yet, because the
 /// operations behind them do not apply `allowed_keys` (403 `forbidden`).
 Result<void> permit(const auth::Principal& principal, std::string_view scope);
+
+/// For an OAuth principal that lacks `scope`: the HTTP 403 JSON-RPC error that
+/// asks the client to step up (MCP 2025-11-25 authorization, "Scope Challenge
+/// Handling"). Its `data.scope` holds the scopes to request — those already
+/// held plus `scope` — for the `WWW-Authenticate: Bearer
+/// error="insufficient_scope"` header that step_up_challenge() builds.
+/// nullopt when the principal is not OAuth or holds the scope.
+std::optional<rpc::RpcError> step_up(const auth::Principal& principal, std::string_view scope);
+
+/// The scope list a step_up() error asks for, or nullopt when `e` is not one.
+std::optional<std::string> step_up_scope(const rpc::RpcError& e);
 
 }  // namespace ve::mcp

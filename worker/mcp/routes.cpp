@@ -4,6 +4,9 @@
 #include "worker/api/domains.hpp"
 #include "worker/mcp/dispatch.hpp"
 #include "worker/mcp/envelope.hpp"
+#include "worker/mcp/permission.hpp"
+#include "worker/oauth/scopes.hpp"
+#include "worker/oauth/server.hpp"
 #include "worker/mcp/tool_audit.hpp"
 #include "worker/mcp/transport.hpp"
 
@@ -55,15 +58,31 @@ async::Task<http::Response> post(api::Ctx& ctx) {
   // no action from a stateless server.
   if (m.kind == rpc::Kind::notification) co_return accepted();
 
-  Exchange ex{ctx, revision.value(), m, client_label(ctx.req, m.meta()), accepts_sse(ctx.req), {}};
-  auto result = co_await dispatch(ex);
+  // An OAuth connection's label is its grant's client name (tool_audit.hpp).
+  const bool oauth = ctx.principal.kind == auth::Principal::Kind::oauth;
+  std::string client = oauth ? ctx.principal.client : client_label(ctx.req, m.meta());
+  Exchange ex{ctx, revision.value(), m, std::move(client), accepts_sse(ctx.req), {}};
+  // Every MCP request of an OAuth client needs vault:read (docs/oauth.md "Scopes").
+  auto result = oauth && !ctx.principal.has_scope(std::string(oauth::kBaseScope))
+                    ? MethodResult(*step_up(ctx.principal, oauth::kBaseScope))
+                    : co_await dispatch(ex);
   int status = 200;
   bj::object response;
+  std::optional<std::string> challenge;
   if (result.ok()) {
     response = rpc::result_message(m.id, std::move(result.value()));
   } else {
     status = result.error().http_status;
     response = rpc::error_message(m.id, result.error());
+    if (auto scope = step_up_scope(result.error())) {
+      challenge = oauth::bearer_challenge(ctx.req, *scope, "insufficient_scope",
+                                          result.error().message);
+    }
+  }
+  if (challenge) {
+    auto r = json_answer(status, response);
+    r.headers.emplace_back("www-authenticate", std::move(*challenge));
+    co_return r;
   }
   if (ex.sse && !ex.notify.messages().empty()) {
     co_return sse_answer(ex.notify.messages(), response);
@@ -80,7 +99,9 @@ async::Task<http::Response> not_allowed(api::Ctx& ctx) {
 std::vector<api::Route> routes() {
   using api::Access;
   return {
-      {"POST", "/v1/mcp", Access::user, &post},
+      // Device master tokens, browser sessions and OAuth access tokens (whose
+      // scopes are checked per method and tool: permission.hpp).
+      {"POST", "/v1/mcp", Access::any_bearer, &post},
       {"*", "/v1/mcp", Access::open, &not_allowed},
   };
 }

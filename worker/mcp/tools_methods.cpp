@@ -102,10 +102,11 @@ async::Task<MethodResult> tools_call(Exchange& ex) {
     co_return rpc::invalid_params("Invalid params: unknown tool \"" + shown +
                                   "\"; tools/list names the tools this server offers");
   }
+  if (auto refusal = step_up(ex.api.principal, tool->scope)) co_return std::move(*refusal);
   static const bj::object kNoArguments;
   const bj::object& args =
       args_value && args_value->is_object() ? args_value->as_object() : kNoArguments;
-  ex.api.principal.client = ex.client;
+  if (ex.api.principal.kind != auth::Principal::Kind::oauth) ex.api.principal.client = ex.client;
 
   if (const auto* meta = ex.msg.meta()) {
     if (const auto* token = meta->if_contains("progressToken");
