@@ -108,15 +108,17 @@ export class CookieJar {
  * @param {string} url
  * @param {RequestInit} init
  * @param {number} deadline ms since the epoch
+ * @param {() => void} [onRetry] called before each retry
  * @returns {Promise<Response>}
  */
-async function fetchPatiently(url, init, deadline) {
+async function fetchPatiently(url, init, deadline, onRetry) {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fetch(url, { ...init, signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
     } catch (e) {
       const refused = e?.cause?.code === 'ECONNREFUSED' && LOOPBACK_HOSTS.includes(new URL(url).hostname);
       if (!refused || attempt >= 20 || Date.now() + 250 >= deadline) throw e;
+      onRetry?.();
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -138,7 +140,8 @@ async function fetchPatiently(url, init, deadline) {
  *   done (e.g. an OAuth redirect to a client callback nobody listens on)
  * @returns {Promise<{ok: boolean, action: string, decided: boolean, error?: string,
  *   steps: Array<{method: string, url: string, status: number}>, finalUrl?: string,
- *   finalText?: string, stoppedAt?: string, cookies: Array<{name: string, value: string}>}>}
+ *   finalText?: string, stoppedAt?: string, refusedRetries: number,
+ *   cookies: Array<{name: string, value: string}>}>}
  */
 export async function visit(url, opts = {}) {
   const email = opts.email ?? 'e2e@example.test';
@@ -146,7 +149,7 @@ export async function visit(url, opts = {}) {
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   const jar = new CookieJar();
   const steps = [];
-  const report = { ok: false, action, email, decided: false, signedIn: false, steps, cookies: [] };
+  const report = { ok: false, action, email, decided: false, signedIn: false, refusedRetries: 0, steps, cookies: [] };
   const userCode = new URL(url).searchParams.get('user_code') ?? new URL(url).searchParams.get('code') ?? '';
 
   async function go(method, target, body, referer) {
@@ -173,7 +176,7 @@ export async function visit(url, opts = {}) {
       }
       const res = await fetchPatiently(cur, {
         method, headers, body: method === 'POST' ? body : undefined, redirect: 'manual',
-      }, deadline);
+      }, deadline, () => { report.refusedRetries += 1; });
       jar.store(res, cur);
       steps.push({ method, url: cur, status: res.status });
       const location = res.headers.get('location');

@@ -337,7 +337,7 @@ describe('OAuth 2.1: mcp-remote, the Inspector CLI and apilocker oauth grants ag
     assert.match(anon.headers.get('www-authenticate') ?? '', /^Bearer .*resource_metadata="[^"]*\/\.well-known\/oauth-protected-resource\/v1\/mcp"/);
   });
 
-  step('mcp-remote', 'mcp-remote signs in through BROWSER (dev form + consent) and proxies initialize, tools/list, tools/call list_keys', ['discovery'], async () => {
+  step('mcp-remote', 'mcp-remote signs in through BROWSER (dev form + consent) and proxies initialize, tools/list, tools/call list_keys', ['discovery'], async (t) => {
     const port = await freePort();
     const remote = startMcpRemote(port);
     const why = () => redact(`--- mcp-remote stderr (tail) ---\n${remote.stderr().slice(-3000)}\n${describeBrowser(readBrowserReport())}`);
@@ -388,6 +388,11 @@ describe('OAuth 2.1: mcp-remote, the Inspector CLI and apilocker oauth grants ag
 
       // The browser did the sign-in and the consent, and delivered the code.
       assert.ok(report?.ok, `the headless browser got through sign-in + consent\n${why()}`);
+      if (report.refusedRetries > 0) {
+        // mcp-remote opened the browser before its callback listener was up
+        // (it does when GET /v1/mcp without a token is not a 401).
+        t.diagnostic(`the browser reached mcp-remote's callback after ${report.refusedRetries} refused connection(s)`);
+      }
       assert.ok(report.steps.some((st) => new URL(st.url).pathname === '/oauth/authorize'), redact(`visited /oauth/authorize\n${describeBrowser(report)}`));
       assert.ok(report.signedIn, 'signed in through the development form');
       assert.ok(cb, redact(`the consent redirected to mcp-remote's callback on port ${port}\n${describeBrowser(report)}`));

@@ -39,11 +39,17 @@ TEST_CASE("mcp: no credential is 401 with WWW-Authenticate: Bearer", "[mcp][tran
   auto host = make_runner();
   auto r = host.request("POST", kMcpUrl, kPing, {{"content-type", "application/json"}});
   CHECK(r.status == 401);
-  CHECK(header_of(r, "www-authenticate").rfind("Bearer realm=", 0) == 0);
+  // RFC 9728 §5.1: the challenge names the resource metadata; no error without a token.
+  const auto challenge = header_of(r, "www-authenticate");
+  CHECK(challenge.rfind("Bearer resource_metadata=\"", 0) == 0);
+  CHECK(challenge.find("/.well-known/oauth-protected-resource/v1/mcp\"") != std::string::npos);
+  CHECK(challenge.find("scope=\"vault:read vault:write\"") != std::string::npos);
+  CHECK(challenge.find("error=") == std::string::npos);
   auto bad = host.request("POST", kMcpUrl, kPing,
                           {{"content-type", "application/json"},
                            {"authorization", "Bearer vk_master_not-a-real-token"}});
   CHECK(bad.status == 401);
+  CHECK(header_of(bad, "www-authenticate").find("error=\"invalid_token\"") != std::string::npos);
 }
 
 TEST_CASE("mcp: a foreign Origin is 403; our own origin is served", "[mcp][transport]") {
