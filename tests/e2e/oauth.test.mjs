@@ -448,7 +448,7 @@ describe('OAuth 2.1: mcp-remote, the Inspector CLI and apilocker oauth grants ag
     }
   });
 
-  step('revoke', '`apilocker oauth grants revoke <id> --yes` cuts the client off: the Inspector gets 401', ['grants-list'], async () => {
+  step('revoke', '`apilocker oauth grants revoke <id> --yes` cuts the client off: the Inspector gets 401', ['grants-list'], async (t) => {
     const r = await apilocker(['oauth', 'grants', 'revoke', S.shortId, '--yes'], { home: HOME });
     const why = redact(describeRun(r));
     assert.equal(r.code, 0, why);
@@ -462,6 +462,7 @@ describe('OAuth 2.1: mcp-remote, the Inspector CLI and apilocker oauth grants ag
     // (its isUnauthorizedError) and, with --stored-auth-only, stopped there.
     assert.equal(after.code, 3, `the Inspector fails with AUTH_REQUIRED after the revoke\n${describeInspector(after)}`);
     assert.match(after.stderr, /"code":\s*"auth_required"/, `the Inspector reports auth_required\n${describeInspector(after)}`);
+    t.diagnostic(`Inspector after the revoke: exit ${after.code}, ${redact(after.stderr.trim()).slice(0, 300)}`);
 
     // The server's answer itself: 401 + invalid_token + resource_metadata.
     const direct = await mcpPost(S.tokens.access_token);
@@ -469,6 +470,7 @@ describe('OAuth 2.1: mcp-remote, the Inspector CLI and apilocker oauth grants ag
     const wa = direct.headers.get('www-authenticate') ?? '';
     assert.match(wa, /error="invalid_token"/, `WWW-Authenticate: ${wa}`);
     assert.match(wa, /resource_metadata="/, `WWW-Authenticate: ${wa}`);
+    t.diagnostic(`POST /v1/mcp with the revoked token: ${direct.status}, WWW-Authenticate: ${wa}`);
 
     // The refresh token died with the grant.
     const { as } = await discover(BASE);

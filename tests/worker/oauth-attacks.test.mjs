@@ -12,9 +12,9 @@ import { after, before, describe, test } from 'node:test';
 import { addUser, startWorker } from './harness.mjs';
 import { auditRows, registerSecret } from './mcp-support.mjs';
 import {
-  DEFAULT_SCOPE, HeadlessBrowser, assertBearerChallenge, assertOAuthError, assertTokenResponse, authorizeParams,
+  HeadlessBrowser, assertBearerChallenge, assertOAuthError, assertTokenResponse, authorizeParams,
   authorizeUrl, consentEntries, consentForm, countRows, getJson, grantOfToken, mcp, obtainTokens, pkce, postForm,
-  randomState, readRedirect, refresh, registerClient, scrub, sha256hex, startClientSite, startTcpTrap,
+  randomState, readRedirect, refresh, registerClient, s256, scrub, sha256hex, startClientSite, startTcpTrap,
 } from './oauth-support.mjs';
 import { textOf } from '../e2e/lib/html-forms.mjs';
 
@@ -123,9 +123,30 @@ describe('authorization request', () => {
   test('redirect_uri not registered (another host) → 400 error page, no redirect to the attacker', T, async () => {
     const before = await oauthCounts();
     for (const bad of ['https://attacker.example/callback', 'http://attacker.example' + new URL(redirectUri).pathname,
-      `${site.origin}/other-callback`, `${redirectUri}/extra`, `${redirectUri}?x=1`, `${redirectUri}#frag`]) {
+      `${site.origin}/other-callback`, `${redirectUri}/extra`, `${redirectUri}?x=1`, `${redirectUri}#frag`,
+      redirectUri.replace('127.0.0.1', 'localhost'),
+      `http://${new URL(redirectUri).host}@attacker.example/callback`,
+      `http://attacker.example\\@${new URL(redirectUri).host}/callback`,
+      'javascript:alert(1)//']) {
       const page = await browser.request('GET', authorizeUrl(worker.url, params({ redirect_uri: bad })));
       assertErrorPage(page, 400, `redirect_uri ${bad}`);
+    }
+    assert.deepEqual(await oauthCounts(), before, 'nothing stored');
+  });
+
+  test('a repeated parameter (two redirect_uri, two client_id) → refused, never sent to the second one', T, async () => {
+    const before = await oauthCounts();
+    const base = params();
+    for (const [name, extra] of [['redirect_uri', 'https://attacker.example/callback'], ['client_id', otherClientId]]) {
+      const u = new URL(authorizeUrl(worker.url, base));
+      u.searchParams.append(name, extra);
+      const page = await browser.request('GET', u.href);
+      if (page.location) {
+        // An error sent to the registered redirect_uri is acceptable; anything else is not.
+        assertErrorRedirect(page, 'invalid_request', base.state);
+      } else {
+        assertErrorPage(page, 400, `two ${name}`);
+      }
     }
     assert.deepEqual(await oauthCounts(), before, 'nothing stored');
   });
@@ -189,18 +210,29 @@ describe('consent form', () => {
     assert.ok((await auditRows(worker, user.userId)).some((x) => x.action === 'oauth.deny'), 'audit oauth.deny');
   });
 
-  test('POST without a session → redirect to sign-in, no code', T, async () => {
+  test('POST without a session → sent to sign-in (a redirect to /auth/…, or a 401 page), no code', T, async () => {
+    // docs/oauth.md does not fix the shape of this answer; either is a refusal
+    // that sends the person to sign in. What matters: no code, no redirect to the client.
     const page = await consentPageFor(params());
     const codes = await countRows(worker, 'oauth_codes');
     const form = consentForm(page.html);
     const anon = new HeadlessBrowser(worker.url);
     const r = await anon.request('POST', new URL(form.action || page.url, page.url).href, { form: consentEntries(form) });
-    assert.ok(r.status === 303 || r.status === 302, scrub(`a redirect (HTTP ${r.status} ${textOf(r.html).slice(0, 200)})`));
-    const loc = new URL(r.location);
-    assert.equal(loc.origin, worker.url, 'not to the client');
-    assert.match(loc.pathname, /^\/auth\/(login|dev)/, 'to sign-in');
-    assert.equal(loc.searchParams.get('code'), null, 'no code');
+    const where = scrub(`HTTP ${r.status} location=${r.location} ${textOf(r.html).slice(0, 200)}`);
+    if (r.status === 303 || r.status === 302) {
+      const loc = new URL(r.location);
+      assert.equal(loc.origin, worker.url, `not to the client (${where})`);
+      assert.match(loc.pathname, /^\/auth\/(login|dev)/, `to sign-in (${where})`);
+      assert.equal(loc.searchParams.get('code'), null, 'no code');
+    } else {
+      assert.equal(r.status, 401, `a redirect to sign-in or a 401 page (${where})`);
+      assert.equal(r.location, null, `no Location (${where})`);
+      assert.match(textOf(r.html), /sign in/i, `the page says to sign in (${where})`);
+    }
     assert.equal(await countRows(worker, 'oauth_codes'), codes, 'no code row');
+    // The request was not consumed by the anonymous POST: its owner can still answer it.
+    const answer = await browser.submitConsent(page, { decision: 'deny' });
+    assert.equal(readRedirect(answer.external, redirectUri).error, 'access_denied', 'the owner still answers it');
   });
 
   test('POST with a wrong or missing csrf → 403, no code', T, async () => {
@@ -242,6 +274,18 @@ describe('consent form', () => {
     const denyAfter = await browser.submitConsent(page, { decision: 'deny' });
     assert.ok(denyAfter.status >= 400 && denyAfter.status < 500, 'a deny after the approve is refused too');
     assert.equal(await countRows(worker, 'oauth_codes'), codes + 1, 'exactly one code');
+  });
+
+  test('the consent page names the client as self-declared, the redirect host and the scopes in words', T, async () => {
+    const r = await registerClient(worker.url, { client_name: 'Totally Official <b>Vault</b> App', redirect_uris: ['https://callback.example.test/cb'] });
+    assert.equal(r.status, 201);
+    const page = await consentPageFor({ ...params(), client_id: r.json.client_id, redirect_uri: 'https://callback.example.test/cb', scope: 'vault:read vault:write vault:proxy' });
+    assert.ok(page.text.includes('Totally Official <b>Vault</b> App'), 'the name, shown as text');
+    assert.ok(!page.html.includes('<b>Vault</b>'), 'the name is HTML-escaped');
+    assert.match(page.text, /self-declared|declared by the app itself/i, 'says the name is self-declared');
+    assert.ok(page.text.includes('callback.example.test'), 'names the redirect host');
+    for (const s of ['vault:read', 'vault:write', 'vault:proxy']) assert.ok(page.text.includes(s), `lists ${s}`);
+    assert.ok(page.text.split(/\s+/).length > 40, 'explains in words');
   });
 
   test('an unknown request id → refused, no code', T, async () => {
@@ -286,6 +330,29 @@ describe('token endpoint', () => {
     assert.equal(await countRows(worker, 'oauth_tokens'), tokens, 'no token row');
   });
 
+  test('a code_verifier that is not RFC 7636 shaped (43–128 unreserved characters) is refused even when its hash matches', T, async () => {
+    // RFC 7636 §4.1: code-verifier = 43*128unreserved. Not spelled out in docs/oauth.md.
+    const tokens = await countRows(worker, 'oauth_tokens');
+    const accepted = [];
+    for (const [shape, verifier] of [['42 characters', 'a'.repeat(42)], ['a space', `${'a'.repeat(43)} x`],
+      ['"/+="', `${'a'.repeat(40)}/+=`], ['129 characters', 'b'.repeat(129)]]) {
+      const { code } = await approvedCode({ code_challenge: s256(verifier) });
+      const r = await exchange({ code, verifier });
+      if (r.status === 200) accepted.push(`${shape} → HTTP 200 with tokens`);
+      else assertOAuthError(r, ['invalid_grant', 'invalid_request']);
+    }
+    assert.deepEqual(accepted, [], 'malformed verifiers accepted');
+    assert.equal(await countRows(worker, 'oauth_tokens'), tokens, 'no token row');
+  });
+
+  test('a code exchange without client_id → refused, no token', T, async () => {
+    const { code, verifier } = await approvedCode();
+    const tokens = await countRows(worker, 'oauth_tokens');
+    const r = await postForm(worker.url, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier });
+    assertOAuthError(r, ['invalid_request', 'invalid_client'], [400, 401]);
+    assert.equal(await countRows(worker, 'oauth_tokens'), tokens, 'no token row');
+  });
+
   test('redirect_uri, client_id or resource that differ from the authorization → refused, no token', T, async () => {
     const { code, verifier } = await approvedCode();
     const tokens = await countRows(worker, 'oauth_tokens');
@@ -327,7 +394,6 @@ describe('token endpoint', () => {
     const r1 = await refresh(worker.url, { refreshToken: t0.refresh_token, clientId });
     const t1 = assertTokenResponse(r1);
     assert.equal((await mcp(worker.url, t1.access_token, 'tools/list')).status, 200, 'the rotated access token works');
-    assert.equal((await mcp(worker.url, t0.access_token, 'tools/list')).status, 200, 'the previous access token still lives until the replay');
     assertOAuthError(await refresh(worker.url, { refreshToken: t0.refresh_token, clientId }), 'invalid_grant');
     assert.equal((await mcp(worker.url, t1.access_token, 'tools/list')).status, 401, 'the live access token died');
     assertOAuthError(await refresh(worker.url, { refreshToken: t1.refresh_token, clientId }), 'invalid_grant');
@@ -345,6 +411,81 @@ describe('token endpoint', () => {
     assertOAuthError(await refresh(worker.url, { refreshToken: t0.access_token, clientId }), 'invalid_grant');
     const ok = assertTokenResponse(await refresh(worker.url, { refreshToken: t0.refresh_token, clientId }));
     assert.equal(ok.scope, 'vault:read', 'the refused attempts did not spend or widen the token');
+  });
+});
+
+describe('defaults and lifetimes', () => {
+  test('scope absent → vault:read vault:write; resource absent → the MCP resource', T, async () => {
+    const { verifier, challenge } = pkce();
+    const p = { ...params({ code_challenge: challenge }), scope: undefined, resource: undefined };
+    const answer = await browser.submitConsent(await consentPageFor(p));
+    const { code } = readRedirect(answer.external, redirectUri);
+    const t = assertTokenResponse(await exchange({ code, verifier }));
+    assert.deepEqual(t.scope.split(' ').sort(), ['vault:read', 'vault:write'], 'the default scope');
+    const g = await grantOfToken(worker, t.access_token);
+    assert.equal(g.resource, `${worker.url}/v1/mcp`, 'the default resource');
+    assert.equal((await mcp(worker.url, t.access_token, 'tools/list')).status, 200);
+  });
+
+  test('vault:read is always included (a request for vault:write alone)', T, async () => {
+    const { tokens } = await obtainTokens(worker.url, browser, { clientId, redirectUri, scope: 'vault:write' });
+    assert.deepEqual(tokens.scope.split(' ').sort(), ['vault:read', 'vault:write']);
+  });
+
+  test('tokens live 1 hour (access) and 30 days (refresh); codes 60 s', T, async () => {
+    const t0 = Date.now();
+    const { tokens } = await obtainTokens(worker.url, browser, { clientId, redirectUri });
+    const at = await worker.db.prepare('SELECT created_at, expires_at FROM oauth_tokens WHERE token_hash = ?1').bind(sha256hex(tokens.access_token)).first();
+    const rt = await worker.db.prepare('SELECT created_at, expires_at FROM oauth_tokens WHERE token_hash = ?1').bind(sha256hex(tokens.refresh_token)).first();
+    assert.equal(at.expires_at - at.created_at, 3600 * 1000, 'access: 1 hour');
+    assert.equal(rt.expires_at - rt.created_at, 30 * 24 * 3600 * 1000, 'refresh: 30 days');
+    const code = await worker.db.prepare('SELECT created_at, expires_at FROM oauth_codes WHERE created_at >= ?1 ORDER BY created_at DESC').bind(t0 - 1000).first();
+    assert.equal(code.expires_at - code.created_at, 60 * 1000, 'code: 60 s');
+  });
+
+  test('an expired refresh token → invalid_grant', T, async () => {
+    const { tokens } = await obtainTokens(worker.url, browser, { clientId, redirectUri });
+    await worker.db.prepare('UPDATE oauth_tokens SET expires_at = ?1 WHERE token_hash = ?2').bind(Date.now() - 1000, sha256hex(tokens.refresh_token)).run();
+    assertOAuthError(await refresh(worker.url, { refreshToken: tokens.refresh_token, clientId }), 'invalid_grant');
+  });
+
+  test('an expired consent request cannot be answered', T, async () => {
+    const page = await consentPageFor(params());
+    const codes = await countRows(worker, 'oauth_codes');
+    await worker.db.prepare('UPDATE oauth_requests SET expires_at = ?1 WHERE user_id = ?2').bind(Date.now() - 1000, user.userId).run();
+    const r = await browser.submitConsent(page);
+    assert.ok(r.status >= 400 && r.status < 500, `refused (HTTP ${r.status})`);
+    assert.equal(r.external, null, 'no redirect with a code');
+    assert.equal(await countRows(worker, 'oauth_codes'), codes);
+  });
+
+  test('audience: a token is refused when the worker is reached under another origin (Host: localhost)', T, async () => {
+    const { tokens } = await obtainTokens(worker.url, browser, { clientId, redirectUri });
+    const { request } = await import('node:http');
+    const port = new URL(worker.url).port;
+    /** tools/list to 127.0.0.1 with `Host: localhost:<port>`: the worker's origin is then http://localhost:<port>. */
+    const viaLocalhost = (token) => new Promise((resolve, reject) => {
+      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
+      const req = request({
+        host: '127.0.0.1', port, path: '/v1/mcp', method: 'POST', timeout: 10_000,
+        headers: {
+          Host: `localhost:${port}`, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': '2025-11-25', 'Content-Length': Buffer.byteLength(body),
+        },
+      }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode, headers: new Headers(Object.entries(res.headers).map(([k, v]) => [k, String(v)])) }));
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', reject);
+      req.end(body);
+    });
+    const control = await viaLocalhost(user.token);
+    assert.equal(control.status, 200, 'control: a device master token works under Host: localhost');
+    const r = await viaLocalhost(tokens.access_token);
+    assert.equal(r.status, 401, `the token for ${worker.url}/v1/mcp is not accepted at http://localhost:${port}/v1/mcp`);
+    assertBearerChallenge(r.headers, `http://localhost:${port}`, { error: 'invalid_token' });
+    assert.equal((await mcp(worker.url, tokens.access_token, 'tools/list')).status, 200, 'and still works at its own resource');
   });
 });
 

@@ -27,11 +27,11 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { addUser, startWorker } from './harness.mjs';
-import { assertToolOk, auditRows, fakeSecret, firstArray, keyName, registerSecret } from './mcp-support.mjs';
+import { argsFor, assertToolOk, auditRows, fakeSecret, firstArray, keyName, registerSecret } from './mcp-support.mjs';
 import {
-  BrowserOAuthProvider, DEFAULT_SCOPE, consentForm, HeadlessBrowser, SCOPES, assertBearerChallenge, assertNoPlainCredentials,
+  BrowserOAuthProvider, DEFAULT_SCOPE, consentForm, scopeCheckboxes, HeadlessBrowser, SCOPES, assertBearerChallenge, assertNoPlainCredentials,
   assertOAuthError, countRows, getJson, grantOfToken, mcp, obtainTokens, postForm, refresh, registerClient, scrub,
-  sendJson, sha256hex, startClientSite,
+  dumpD1, sendJson, sha256hex, startClientSite,
 } from './oauth-support.mjs';
 
 const T = { timeout: 60_000 };
@@ -47,6 +47,15 @@ let user;
 let keyNameStored;
 /** Every credential the server issued in this file, for the D1 scan. */
 const issued = new Set();
+
+/** Every browser the tests used (their cookies join the leak scan). */
+const browsers = [];
+/** A browser that signs in as the test user. */
+function userBrowser() {
+  const b = new HeadlessBrowser(worker.url, { email: user.email });
+  browsers.push(b);
+  return b;
+}
 
 const remember = (...tokens) => {
   for (const t of tokens) if (typeof t === 'string') issued.add(registerSecret(t));
@@ -93,7 +102,7 @@ async function connectThroughConsent(provider, name) {
   });
   assert.equal(provider.authorizationUrls.length, urlsBefore + 1, 'the SDK sent the user to the authorization endpoint once');
   await first.transport.finishAuth(provider.code);
-  remember(provider.tokens()?.access_token, provider.tokens()?.refresh_token);
+  remember(provider.code, provider.tokens()?.access_token, provider.tokens()?.refresh_token);
   await first.client.close().catch(() => {});
   const second = sdkClient(provider, name);
   await second.client.connect(second.transport, RPC);
@@ -123,7 +132,7 @@ function checkAuthorizationUrl(u, clientIdCheck, redirectUrl) {
 /** Asserts the consent page names the client, says "self-declared", names the redirect host. */
 function checkConsentText(text, clientName) {
   assert.ok(text.includes(clientName), `consent names the client "${clientName}": ${scrub(text.slice(0, 400))}`);
-  assert.match(text, /self-declared/i, 'consent says the name is self-declared');
+  assert.match(text, /self-declared|declared by the app itself/i, 'consent says the name is self-declared');
   assert.ok(text.includes('127.0.0.1'), `consent names the redirect host 127.0.0.1: ${scrub(text.slice(0, 400))}`);
   assert.match(text, /read/i, 'consent describes reading in words');
 }
@@ -178,7 +187,7 @@ describe('SDK 1.32.2 with dynamic client registration', () => {
 
   test('401 → discovery → register → consent → token → tools/list → list_keys', T, async () => {
     const clientsBefore = await countRows(worker, 'oauth_clients');
-    const browser = new HeadlessBrowser(worker.url, { email: user.email });
+    const browser = userBrowser();
     provider = new BrowserOAuthProvider({ browser, redirectUrl: site.url('/callback'), clientName });
     session = await connectThroughConsent(provider, 'oauth-flow-agent');
 
@@ -285,7 +294,7 @@ describe('SDK 1.32.2 with dynamic client registration', () => {
 
   test('RFC 7009: a revoked access token gets 401 with resource_metadata; a revoked refresh token cannot refresh', T, async () => {
     const clientId = provider.clientInformation().client_id;
-    const browser = new HeadlessBrowser(worker.url, { email: user.email });
+    const browser = userBrowser();
     const { tokens } = await obtainTokens(worker.url, browser, { clientId, redirectUri: site.url('/callback') });
     remember(tokens.access_token, tokens.refresh_token);
     assert.equal((await mcp(worker.url, tokens.access_token, 'tools/list')).status, 200, 'the fresh token works');
@@ -317,7 +326,7 @@ describe('SDK 1.32.2 with a Client ID Metadata Document', () => {
     site.serve('/client.json', {
       client_id: clientId,
       client_name: clientName,
-      client_uri: site.origin,
+      client_uri: 'https://client.example.test/',
       redirect_uris: [site.url('/cimd-callback')],
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
@@ -325,7 +334,7 @@ describe('SDK 1.32.2 with a Client ID Metadata Document', () => {
     });
     const clientsBefore = await countRows(worker, 'oauth_clients');
     const hitsBefore = site.hits('/client.json');
-    const browser = new HeadlessBrowser(worker.url, { email: user.email });
+    const browser = userBrowser();
     // SDK 1.32.2 accepts `clientMetadataUrl` only for https (isHttpsUrl), so the
     // URL-based client_id is handed over as known client information instead;
     // the SDK then sends it as client_id exactly as it would after choosing it.
@@ -361,7 +370,7 @@ describe('SDK 1.32.2 with a Client ID Metadata Document', () => {
       for (const f of ['id', 'client_id', 'client_name', 'redirect_host', 'scopes', 'resource', 'authorized_at', 'rotation_count']) {
         assert.ok(f in g, `grant field ${f} (fields: ${Object.keys(g).join(', ')})`);
       }
-      assert.ok('client_uri' in g && 'last_active_at' in g, 'client_uri and last_active_at fields');
+      assert.match(String(g.last_active_at), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/, 'last_active_at ISO 8601 Z');
       assert.equal(g.client_name, clientName);
       const scopes = Array.isArray(g.scopes) ? g.scopes : String(g.scopes).split(' ');
       assert.deepEqual([...scopes].sort(), ['vault:read', 'vault:write'], 'scopes');
@@ -374,8 +383,11 @@ describe('SDK 1.32.2 with a Client ID Metadata Document', () => {
         const row = await worker.db.prepare('SELECT revoked_at FROM oauth_grants WHERE id = ?1').bind(x.id).first();
         assert.ok(row && row.revoked_at === null, `listed grant ${x.id} is active`);
       }
-      const activeRows = await countRows(worker, 'oauth_grants', 'user_id = ?1 AND revoked_at IS NULL', [user.userId]);
+      const activeRows = await countRows(worker, 'oauth_grants', 'user_id = ?1 AND revoked_at IS NULL AND activated_at IS NOT NULL', [user.userId]);
       assert.equal(grants.length, activeRows, 'every active grant is listed');
+      // The self-declared homepage is shown on consent only; the list has exactly these fields.
+      assert.deepEqual(Object.keys(g).sort(), ['authorized_at', 'client_id', 'client_name', 'id', 'last_active_at',
+        'redirect_host', 'resource', 'rotation_count', 'scopes']);
     });
 
     test('another user sees none of them; no credential → 401', T, async () => {
@@ -423,7 +435,7 @@ describe('SDK 1.32.2 with a Client ID Metadata Document', () => {
     test('DELETE /v1/oauth/grants/:id revokes too', T, async () => {
       const r0 = await registerClient(worker.url, { client_name: 'to be deleted', redirect_uris: [site.url('/callback')] });
       assert.equal(r0.status, 201);
-      const browser = new HeadlessBrowser(worker.url, { email: user.email });
+      const browser = userBrowser();
       const { tokens } = await obtainTokens(worker.url, browser, { clientId: r0.json.client_id, redirectUri: site.url('/callback') });
       remember(tokens.access_token, tokens.refresh_token);
       const g = await grantOfToken(worker, tokens.access_token);
@@ -441,11 +453,24 @@ describe('scope step-up', () => {
   let clientId;
   let readOnly;
 
+  /** Valid store_key arguments, built from the tool's inputSchema (listed to the device's master token). */
+  async function storeKeyArgs() {
+    const list = await mcp(worker.url, user.token, 'tools/list');
+    const tool = list.json?.result?.tools?.find((x) => x.name === 'store_key');
+    assert.ok(tool, 'store_key is listed to a master token');
+    return argsFor(tool, [
+      [['name', 'key_name'], keyName('STEP_UP')],
+      [['provider'], 'openai'],
+      [['value', 'key', 'secret', 'api_key', 'key_value'], fakeSecret()],
+      [['credential_type'], 'api_key'],
+    ]);
+  }
+
   test('vault:write unticked on the consent page → a vault:read token', T, async () => {
     const r = await registerClient(worker.url, { client_name: 'step-up client', redirect_uris: [site.url('/callback')] });
     assert.equal(r.status, 201, scrub(`register: HTTP ${r.status} ${r.text.slice(0, 200)}`));
     clientId = r.json.client_id;
-    const browser = new HeadlessBrowser(worker.url, { email: user.email });
+    const browser = userBrowser();
     const got = await obtainTokens(worker.url, browser, {
       clientId, redirectUri: site.url('/callback'), scope: 'vault:read vault:write vault:proxy', uncheck: ['vault:write', 'vault:proxy'],
     });
@@ -453,8 +478,7 @@ describe('scope step-up', () => {
     remember(readOnly.access_token, readOnly.refresh_token);
     assert.equal(readOnly.scope, 'vault:read', 'only vault:read was granted');
     // The consent page offered vault:write and vault:proxy as checkboxes that can be unticked.
-    const form = consentForm(got.consentPage.html);
-    const boxes = form.controls.filter((c) => c.type === 'checkbox' && c.name === 'scope').map((c) => c.value);
+    const boxes = scopeCheckboxes(consentForm(got.consentPage.html));
     assert.ok(boxes.includes('vault:write') && boxes.includes('vault:proxy'), `scope checkboxes (got ${boxes.join(', ')})`);
     assert.match(got.consentPage.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/, 'consent: frame-ancestors \'none\'');
     const grant = await grantOfToken(worker, readOnly.access_token);
@@ -467,10 +491,7 @@ describe('scope step-up', () => {
     assert.ok(!list.json.result?.isError, scrub(`list_keys succeeded: ${list.text.slice(0, 200)}`));
 
     const keysBefore = await countRows(worker, 'keys', 'user_id = ?1', [user.userId]);
-    const name = keyName('STEP_UP');
-    const r = await mcp(worker.url, readOnly.access_token, 'tools/call', {
-      name: 'store_key', arguments: { name, provider: 'openai', value: fakeSecret(), key: fakeSecret() },
-    });
+    const r = await mcp(worker.url, readOnly.access_token, 'tools/call', { name: 'store_key', arguments: await storeKeyArgs() });
     assert.equal(r.status, 403, scrub(`store_key with vault:read: HTTP ${r.status} ${r.text.slice(0, 300)}`));
     const params = assertBearerChallenge(r.headers, worker.url, { error: 'insufficient_scope', scopeIncludes: ['vault:read', 'vault:write'] });
     assert.ok(!params.scope.split(' ').includes('vault:proxy'), 'the challenge asks for what is held + needed, not more');
@@ -482,13 +503,16 @@ describe('scope step-up', () => {
   test('the SDK meets the 403: it tries to step up (re-authorizes with the challenged scope)', T, async () => {
     // A provider holding only the read-only access token (no refresh token), so
     // the SDK's step-up goes to the authorization endpoint with the new scope.
-    const browser = new HeadlessBrowser(worker.url, { email: user.email });
+    const browser = userBrowser();
     const provider = new BrowserOAuthProvider({ browser, redirectUrl: site.url('/callback'), clientName: 'step-up client', clientId, decision: 'ignore' });
     provider.saveTokens({ access_token: readOnly.access_token, token_type: 'Bearer', scope: 'vault:read' });
     const { client, transport } = sdkClient(provider, 'step-up-agent');
     await client.connect(transport, RPC);
-    await assert.rejects(client.callTool({ name: 'store_key', arguments: { name: keyName('STEP_UP_SDK'), provider: 'openai', value: fakeSecret() } }, undefined, RPC),
-      (e) => e instanceof UnauthorizedError);
+    const args = await storeKeyArgs();
+    await assert.rejects(client.callTool({ name: 'store_key', arguments: args }, undefined, RPC), (e) => {
+      assert.ok(e instanceof UnauthorizedError, scrub(`UnauthorizedError (got ${e?.name}: ${e?.message})`));
+      return true;
+    });
     assert.equal(provider.authorizationUrls.length, 1, 'the SDK asked for authorization');
     const scope = provider.authorizationUrls[0].searchParams.get('scope') ?? '';
     assert.ok(scope.split(' ').includes('vault:write'), `the step-up request asks for vault:write (got "${scope}")`);
@@ -521,5 +545,12 @@ describe('audit and storage', () => {
   test('no vk_at_ / vk_rt_ / vk_code_ string anywhere in D1, only hashes', T, async () => {
     assert.ok(issued.size >= 10, `tokens collected (${issued.size})`);
     await assertNoPlainCredentials(worker, issued);
+  });
+
+  test('no browser cookie value (session, pre-login secret) is stored in D1 either', T, async () => {
+    const values = browsers.flatMap((b) => [...b.jar.seen]).filter((v) => v.length >= 20);
+    assert.ok(values.length >= 2, `cookie values collected (${values.length})`);
+    const dump = await dumpD1(worker);
+    for (const [table, text] of dump) values.forEach((v, i) => assert.ok(!text.includes(v), `D1 table ${table} holds cookie value #${i}`));
   });
 });

@@ -149,6 +149,8 @@ export class CookieJar {
   constructor() {
     /** @type {Map<string, string>} */
     this.cookies = new Map();
+    /** Every cookie value ever set (for leak scans). */
+    this.seen = new Set();
   }
 
   /**
@@ -165,7 +167,10 @@ export class CookieJar {
       const gone = attrs.some((a) => /^\s*max-age\s*=\s*(0|-\d+)\s*$/i.test(a)) ||
         attrs.some((a) => /^\s*expires\s*=/i.test(a) && Date.parse(a.split('=').slice(1).join('=')) <= Date.now());
       if (gone || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
+      else {
+        this.cookies.set(name, value);
+        this.seen.add(registerSecret(value));
+      }
     }
   }
 
@@ -396,13 +401,37 @@ export function consentEntries(form, o = {}) {
     entries = entries.filter(([k]) => k !== 'decision');
     entries.push(['decision', decision]);
   }
+  // Untick the checkbox a person reads as "<scope>": named `scope` with that
+  // value, or named after the scope (e.g. `grant:vault:write`).
   const uncheck = new Set(o.uncheck ?? []);
-  entries = entries.filter(([k, v]) => !(k === 'scope' && uncheck.has(v)));
+  const boxes = form.controls.filter((c) => c.tag === 'input' && c.type === 'checkbox');
+  entries = entries.filter(([k, v]) => !boxes.some((c) => c.name === k && c.value === v && uncheck.has(checkboxScope(c))));
   for (const [k, v] of Object.entries(o.override ?? {})) {
     entries = entries.filter(([name]) => name !== k);
     if (v !== null) entries.push([k, v]);
   }
   return entries;
+}
+
+/**
+ * The scope a consent checkbox stands for: its value when that is a scope
+ * name (`name="scope" value="vault:write"`), else the scope its name ends with
+ * (`name="grant:vault:write"`), else ''.
+ * @param {{name: string, value: string}} c
+ * @returns {string}
+ */
+export function checkboxScope(c) {
+  if (SCOPES.includes(c.value)) return c.value;
+  return SCOPES.find((s) => c.name === s || c.name.endsWith(`:${s}`) || c.name.endsWith(`_${s}`)) ?? '';
+}
+
+/**
+ * The scopes offered as checkboxes (that can be unticked) on a consent form.
+ * @param {import('../e2e/lib/html-forms.mjs').Form} form
+ * @returns {string[]}
+ */
+export function scopeCheckboxes(form) {
+  return form.controls.filter((c) => c.tag === 'input' && c.type === 'checkbox').map(checkboxScope).filter(Boolean);
 }
 
 /**

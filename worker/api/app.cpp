@@ -131,8 +131,8 @@ async::Task<http::Reply> handle(const config::Config* config, async::Io& io, htt
     // token was presented.
     const bool presented = req.header("authorization").has_value();
     reply.response.headers.emplace_back(
-        "www-authenticate", oauth::bearer_challenge(req, oauth::kDefaultScope,
-                                                    presented ? "invalid_token" : ""));
+        "www-authenticate",
+        oauth::bearer_challenge(req, oauth::kDefaultScope, presented ? "invalid_token" : ""));
   }
   reply.log_line = log_line(ctx, reply.response.status);
   co_return reply;

@@ -15,8 +15,9 @@ async::Statement insert(const api::Ctx& ctx, const Entry& e) {
       {p.user_id, now, std::string(auth::kind_name(p.kind)),
        store::nullable(p.actor_id.empty() ? std::nullopt : std::optional(p.actor_id)), e.action,
        store::nullable(e.key_id), store::nullable(e.key_name),
-       store::nullable(e.token_id ? e.token_id
-                                  : p.token_id.empty() ? std::nullopt : std::optional(p.token_id)),
+       store::nullable(e.token_id           ? e.token_id
+                       : p.token_id.empty() ? std::nullopt
+                                            : std::optional(p.token_id)),
        store::nullable(p.client.empty() ? std::nullopt : std::optional(p.client)),
        store::nullable(ctx.req.client_ip.empty() ? std::nullopt : std::optional(ctx.req.client_ip)),
        store::nullable(ctx.req.country.empty() ? std::nullopt : std::optional(ctx.req.country)),

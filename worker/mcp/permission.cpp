@@ -1,8 +1,7 @@
 #include "worker/mcp/permission.hpp"
 
-#include <string>
-
 #include <boost/json.hpp>
+#include <string>
 
 namespace ve::mcp {
 

@@ -1,10 +1,9 @@
 // The one place that decides whether a principal may use an MCP tool or prompt
 // (DESIGN.md "Principals and authorization").
 #pragma once
-#include <string_view>
-
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "worker/auth/principal.hpp"
 #include "worker/mcp/jsonrpc.hpp"

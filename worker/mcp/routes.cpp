@@ -5,10 +5,10 @@
 #include "worker/mcp/dispatch.hpp"
 #include "worker/mcp/envelope.hpp"
 #include "worker/mcp/permission.hpp"
-#include "worker/oauth/scopes.hpp"
-#include "worker/oauth/server.hpp"
 #include "worker/mcp/tool_audit.hpp"
 #include "worker/mcp/transport.hpp"
+#include "worker/oauth/scopes.hpp"
+#include "worker/oauth/server.hpp"
 
 namespace ve::mcp {
 
@@ -75,8 +75,8 @@ async::Task<http::Response> post(api::Ctx& ctx) {
     status = result.error().http_status;
     response = rpc::error_message(m.id, result.error());
     if (auto scope = step_up_scope(result.error())) {
-      challenge = oauth::bearer_challenge(ctx.req, *scope, "insufficient_scope",
-                                          result.error().message);
+      challenge =
+          oauth::bearer_challenge(ctx.req, *scope, "insufficient_scope", result.error().message);
     }
   }
   if (challenge) {
@@ -102,7 +102,10 @@ std::vector<api::Route> routes() {
       // Device master tokens, browser sessions and OAuth access tokens (whose
       // scopes are checked per method and tool: permission.hpp).
       {"POST", "/v1/mcp", Access::any_bearer, &post},
-      {"*", "/v1/mcp", Access::open, &not_allowed},
+      // Authenticated first: a client probing with GET must see the 401 that
+      // starts its OAuth flow (mcp-remote waits for it before listening for the
+      // browser's callback), and only then the 405.
+      {"*", "/v1/mcp", Access::any_bearer, &not_allowed},
   };
 }
 

@@ -47,9 +47,10 @@ struct Pending {
 async::Task<Result<std::optional<Pending>>> take_pending(Ctx& ctx, const std::string& handle) {
   const std::string hash = auth::credential_hash(handle);
   std::vector<async::Statement> batch;
-  batch.push_back({"SELECT client_id, client_name, redirect_uri, scope, resource, code_challenge, "
-                   "state, expires_at FROM oauth_requests WHERE id_hash = ?1 AND user_id = ?2",
-                   {hash, ctx.principal.user_id}});
+  batch.push_back(
+      {"SELECT client_id, client_name, redirect_uri, scope, resource, code_challenge, "
+       "state, expires_at FROM oauth_requests WHERE id_hash = ?1 AND user_id = ?2",
+       {hash, ctx.principal.user_id}});
   batch.push_back({"DELETE FROM oauth_requests WHERE id_hash = ?1 AND user_id = ?2",
                    {hash, ctx.principal.user_id}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
@@ -95,14 +96,14 @@ Handler authorize(Ctx& ctx) {
   std::vector<async::Statement> batch;
   batch.push_back({"DELETE FROM oauth_requests WHERE user_id = ?1 AND expires_at <= ?2",
                    {ctx.principal.user_id, now}});
-  batch.push_back({"INSERT INTO oauth_requests (id_hash, user_id, client_id, client_name, "
-                   "redirect_uri, scope, resource, code_challenge, state, created_at, expires_at) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                   {auth::credential_hash(handle), ctx.principal.user_id, r.client.id,
-                    r.client.name, r.redirect_uri, join_scopes(r.scopes), r.resource,
-                    r.code_challenge,
-                    store::nullable(r.state.empty() ? std::nullopt : std::optional(r.state)), now,
-                    now + kRequestLifetimeMs}});
+  batch.push_back(
+      {"INSERT INTO oauth_requests (id_hash, user_id, client_id, client_name, "
+       "redirect_uri, scope, resource, code_challenge, state, created_at, expires_at) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+       {auth::credential_hash(handle), ctx.principal.user_id, r.client.id, r.client.name,
+        r.redirect_uri, join_scopes(r.scopes), r.resource, r.code_challenge,
+        store::nullable(r.state.empty() ? std::nullopt : std::optional(r.state)), now,
+        now + kRequestLifetimeMs}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return try_again(rows.error());
   co_return consent_page(ctx, r, handle);
@@ -136,8 +137,8 @@ Handler consent(Ctx& ctx) {
   ctx.principal.client = r.client.name;
 
   if (decision == "deny") {
-    (void)co_await audit::record(ctx, {.action = "oauth.deny", .status = 200,
-                                       .detail = r.client.id.substr(0, 200)});
+    (void)co_await audit::record(
+        ctx, {.action = "oauth.deny", .status = 200, .detail = r.client.id.substr(0, 200)});
     co_return http::see_other(redirect_with(
         ctx, r.redirect_uri,
         {{"error", "access_denied"}, {"error_description", "the user denied the request"}},

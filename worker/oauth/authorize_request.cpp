@@ -19,23 +19,21 @@ std::string param(const std::map<std::string, std::string>& q, const char* name)
   return it == q.end() ? std::string() : it->second;
 }
 
-/// RFC 7636 §4.2: 43–128 characters of [A-Z a-z 0-9 - . _ ~].
-bool valid_challenge(std::string_view c) {
+CheckedRequest page_refusal(const std::string& text) {
+  return {std::nullopt, auth::message_page(400, "This app cannot connect",
+                                           text + " Nothing was shared. Tell the "
+                                                  "app's developer, or connect "
+                                                  "again from the app.")};
+}
+}  // namespace
+
+bool is_pkce_string(std::string_view c) {
   if (c.size() < 43 || c.size() > 128) return false;
   return std::all_of(c.begin(), c.end(), [](char ch) {
     return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
            ch == '-' || ch == '.' || ch == '_' || ch == '~';
   });
 }
-
-CheckedRequest page_refusal(std::string text) {
-  return {std::nullopt,
-          auth::message_page(400, "This app cannot connect", text +
-                                                                 " Nothing was shared. Tell the "
-                                                                 "app's developer, or connect "
-                                                                 "again from the app.")};
-}
-}  // namespace
 
 std::string redirect_with(const api::Ctx& ctx, std::string redirect_uri,
                           std::vector<std::pair<std::string, std::string>> params,
@@ -71,12 +69,13 @@ async::Task<CheckedRequest> check_authorize_request(api::Ctx& ctx,
   auto refuse = [&](std::string code, std::string description) {
     return CheckedRequest{
         std::nullopt,
-        http::see_other(redirect_with(ctx, redirect_uri,
-                                      {{"error", std::move(code)},
-                                       {"error_description", std::move(description)}},
-                                      state.size() <= kMaxState ? state : std::string()))};
+        http::see_other(redirect_with(
+            ctx, redirect_uri,
+            {{"error", std::move(code)}, {"error_description", std::move(description)}},
+            state.size() <= kMaxState ? state : std::string()))};
   };
-  if (state.size() > kMaxState) co_return refuse("invalid_request", "state is longer than 1024 bytes");
+  if (state.size() > kMaxState)
+    co_return refuse("invalid_request", "state is longer than 1024 bytes");
   if (param(q, "response_type") != "code") {
     co_return refuse("unsupported_response_type",
                      "response_type must be \"code\" (the authorization code flow with PKCE)");
@@ -90,7 +89,7 @@ async::Task<CheckedRequest> check_authorize_request(api::Ctx& ctx,
     co_return refuse("invalid_request",
                      "code_challenge_method must be S256; plain (or none) is not accepted");
   }
-  if (!valid_challenge(challenge)) {
+  if (!is_pkce_string(challenge)) {
     co_return refuse("invalid_request",
                      "code_challenge must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ "
                      "(base64url of a SHA-256 digest)");
@@ -105,10 +104,10 @@ async::Task<CheckedRequest> check_authorize_request(api::Ctx& ctx,
   auto scopes = parse_scope(param(q, "scope"));
   if (!scopes.ok()) co_return refuse("invalid_scope", scopes.error().message);
 
-  co_return CheckedRequest{AuthorizeRequest{std::move(client.value()), std::move(redirect_uri),
-                                            state, challenge, std::move(resource),
-                                            std::move(scopes.value())},
-                           {}};
+  co_return CheckedRequest{
+      AuthorizeRequest{std::move(client.value()), std::move(redirect_uri), state, challenge,
+                       std::move(resource), std::move(scopes.value())},
+      {}};
 }
 
 }  // namespace ve::oauth

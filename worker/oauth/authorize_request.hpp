@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "worker/api/context.hpp"
@@ -18,10 +19,10 @@ namespace ve::oauth {
 /// A request that passed every check.
 struct AuthorizeRequest {
   Client client;
-  std::string redirect_uri;    ///< as presented (matches a registered one)
-  std::string state;           ///< echoed back verbatim; may be ""
-  std::string code_challenge;  ///< S256 challenge, 43–128 unreserved characters
-  std::string resource;        ///< canonical: mcp_resource(req)
+  std::string redirect_uri;         ///< as presented (matches a registered one)
+  std::string state;                ///< echoed back verbatim; may be ""
+  std::string code_challenge;       ///< S256 challenge, 43–128 unreserved characters
+  std::string resource;             ///< canonical: mcp_resource(req)
   std::vector<std::string> scopes;  ///< parse_scope() of the request's `scope`
 };
 
@@ -39,6 +40,10 @@ struct CheckedRequest {
 /// `invalid_scope`, `invalid_target` (a `resource` other than the MCP endpoint).
 async::Task<CheckedRequest> check_authorize_request(api::Ctx& ctx,
                                                     const std::map<std::string, std::string>& q);
+
+/// True when `s` has the shape RFC 7636 gives both the code_verifier (§4.1)
+/// and an S256 code_challenge (§4.2): 43–128 characters of A-Z a-z 0-9 - . _ ~.
+bool is_pkce_string(std::string_view s);
 
 /// `redirect_uri` with the authorization response parameters added (RFC 6749
 /// §4.1.2, RFC 9207 `iss`): `params` then `state` (when not empty) then `iss`.

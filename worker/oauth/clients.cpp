@@ -100,9 +100,10 @@ Client client_from_row(const async::Rows& r) {
 
 async::Task<Result<Client>> registered_client(api::Ctx& ctx, const std::string& client_id) {
   std::vector<async::Statement> batch;
-  batch.push_back({"SELECT id, client_name, client_uri, logo_uri, redirect_uris FROM "
-                   "oauth_clients WHERE id = ?1",
-                   {client_id}});
+  batch.push_back(
+      {"SELECT id, client_name, client_uri, logo_uri, redirect_uris FROM "
+       "oauth_clients WHERE id = ?1",
+       {client_id}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return rows.error();
   if (rows.value()[0].rows.empty()) {

@@ -15,13 +15,13 @@ namespace ve::oauth {
 
 /// A client as the authorization endpoint sees it.
 struct Client {
-  std::string id;                  ///< client_id: `vc_…` or the document's https URL
-  std::string name;                ///< client_name, self-declared (a default when absent)
-  std::string client_uri;          ///< self-declared homepage, may be ""
-  std::string logo_uri;            ///< self-declared https logo, may be ""
+  std::string id;          ///< client_id: `vc_…` or the document's https URL
+  std::string name;        ///< client_name, self-declared (a default when absent)
+  std::string client_uri;  ///< self-declared homepage, may be ""
+  std::string logo_uri;    ///< self-declared https logo, may be ""
   std::vector<std::string> redirect_uris;
   std::string software_id, software_version;
-  bool from_document = false;      ///< true for a Client ID Metadata Document
+  bool from_document = false;  ///< true for a Client ID Metadata Document
 };
 
 /// Validates client metadata (RFC 7591 §2) from a registration request or a
@@ -41,8 +41,7 @@ Result<Client> client_from_metadata(const boost::json::object& metadata, bool fr
 /// not `localhost` or a `.localhost` / `.local` / `.internal` name. Only when
 /// config.development(): http://<loopback>[:port]/path too, so tests can serve
 /// documents from 127.0.0.1.
-std::optional<std::string> metadata_url_problem(const config::Config& config,
-                                                std::string_view url);
+std::optional<std::string> metadata_url_problem(const config::Config& config, std::string_view url);
 
 /// True when `client_id` has the shape of a metadata-document URL (http(s)://…).
 bool is_metadata_url(std::string_view client_id);

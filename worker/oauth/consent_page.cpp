@@ -38,11 +38,13 @@ std::string scope_list(const AuthorizeRequest& r) {
 
 std::string identity_rows(const Client& c) {
   std::string rows;
-  std::string app = "<b>" + html_escape(c.name) + "</b> <span class=\"note\">(name declared by "
+  std::string app = "<b>" + html_escape(c.name) +
+                    "</b> <span class=\"note\">(name declared by "
                     "the app itself, not verified)</span>";
   rows += row("App", app);
   if (!c.client_uri.empty()) {
-    rows += row("Homepage", html_escape(c.client_uri) + " <span class=\"note\">(self-declared)</span>");
+    rows +=
+        row("Homepage", html_escape(c.client_uri) + " <span class=\"note\">(self-declared)</span>");
   }
   if (c.from_document) {
     const auto u = parse_uri(c.id);
@@ -65,18 +67,18 @@ http::Response consent_page(const api::Ctx& ctx, const AuthorizeRequest& r,
   }
   const std::string destination = redirect_display(r.redirect_uri);
   std::string body =
-      logo + "<h1>Connect " + html_escape(c.name) + " to your vault?</h1>\n<p>An app asks for "
-      "access to the vault of <b>" + html_escape(ctx.principal.email) +
+      logo + "<h1>Connect " + html_escape(c.name) +
+      " to your vault?</h1>\n<p>An app asks for "
+      "access to the vault of <b>" +
+      html_escape(ctx.principal.email) +
       "</b>. It will act through vaultedge's MCP server; it never receives your sign-in.</p>\n"
       "<table>\n" +
-      identity_rows(c) +
-      row("Sends you back to", "<b>" + html_escape(destination) + "</b>") +
+      identity_rows(c) + row("Sends you back to", "<b>" + html_escape(destination) + "</b>") +
       row("Access for", "<code>" + html_escape(r.resource) + "</code>") +
       "</table>\n<h2>It will be able to</h2>\n<form method=\"post\" action=\"/oauth/authorize\">" +
       auth::hidden_field(kRequestField, request_id) +
       auth::hidden_field(auth::kCsrfField, auth::csrf_token(auth::session_token(ctx.req))) + "\n" +
-      scope_list(r) +
-      "<p>Approve only if you started connecting <b>" + html_escape(c.name) +
+      scope_list(r) + "<p>Approve only if you started connecting <b>" + html_escape(c.name) +
       "</b> yourself just now and you trust <b>" + html_escape(destination) +
       "</b>. You can disconnect it at any time (connected apps: <code>apilocker oauth grants "
       "list</code>).</p>\n"

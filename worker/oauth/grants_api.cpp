@@ -23,10 +23,11 @@ bj::value time_or_null(const std::optional<std::int64_t>& ms) {
 
 Handler list_grants(Ctx& ctx) {
   std::vector<async::Statement> batch;
-  batch.push_back({"SELECT id, client_id, client_name, redirect_uri, scope, resource, created_at, "
-                   "activated_at, last_used_at, rotation_count FROM oauth_grants WHERE user_id = ?1 "
-                   "AND revoked_at IS NULL AND activated_at IS NOT NULL ORDER BY created_at DESC",
-                   {ctx.principal.user_id}});
+  batch.push_back(
+      {"SELECT id, client_id, client_name, redirect_uri, scope, resource, created_at, "
+       "activated_at, last_used_at, rotation_count FROM oauth_grants WHERE user_id = ?1 "
+       "AND revoked_at IS NULL AND activated_at IS NOT NULL ORDER BY created_at DESC",
+       {ctx.principal.user_id}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return http::error(rows.error());
   const auto& r = rows.value()[0];
@@ -54,9 +55,10 @@ Handler list_grants(Ctx& ctx) {
 Handler revoke_grant(Ctx& ctx) {
   const std::string& id = ctx.params[0];
   std::vector<async::Statement> read;
-  read.push_back({"SELECT client_id, client_name FROM oauth_grants WHERE id = ?1 AND user_id = ?2 "
-                  "AND revoked_at IS NULL",
-                  {id, ctx.principal.user_id}});
+  read.push_back(
+      {"SELECT client_id, client_name FROM oauth_grants WHERE id = ?1 AND user_id = ?2 "
+       "AND revoked_at IS NULL",
+       {id, ctx.principal.user_id}});
   auto found = co_await ctx.io.d1_batch(std::move(read));
   if (!found.ok()) co_return http::error(found.error());
   if (found.value()[0].rows.empty()) {

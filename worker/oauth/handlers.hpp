@@ -11,8 +11,9 @@ using api::Ctx;
 using Handler = async::Task<http::Response>;
 
 // metadata.cpp — discovery documents (JSON).
-Handler protected_resource_metadata(Ctx& ctx);     ///< GET /.well-known/oauth-protected-resource[/v1/mcp]
-Handler authorization_server_metadata(Ctx& ctx);   ///< GET /.well-known/oauth-authorization-server
+Handler protected_resource_metadata(
+    Ctx& ctx);  ///< GET /.well-known/oauth-protected-resource[/v1/mcp]
+Handler authorization_server_metadata(Ctx& ctx);  ///< GET /.well-known/oauth-authorization-server
 
 // register.cpp — RFC 7591 dynamic client registration (JSON).
 Handler register_client(Ctx& ctx);  ///< POST /oauth/register

@@ -21,13 +21,12 @@ bj::array scope_names() {
 }  // namespace
 
 Handler protected_resource_metadata(Ctx& ctx) {
-  co_return http::json(
-      200, bj::object{{"resource", mcp_resource(ctx.req)},
-                      {"authorization_servers", bj::array{issuer(ctx.req)}},
-                      {"scopes_supported", scope_names()},
-                      {"bearer_methods_supported", bj::array{"header"}},
-                      {"resource_name", "vaultedge"},
-                      {"resource_documentation", ctx.req.origin + "/"}});
+  co_return http::json(200, bj::object{{"resource", mcp_resource(ctx.req)},
+                                       {"authorization_servers", bj::array{issuer(ctx.req)}},
+                                       {"scopes_supported", scope_names()},
+                                       {"bearer_methods_supported", bj::array{"header"}},
+                                       {"resource_name", "vaultedge"},
+                                       {"resource_documentation", ctx.req.origin + "/"}});
 }
 
 Handler authorization_server_metadata(Ctx& ctx) {

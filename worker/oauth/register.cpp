@@ -30,7 +30,8 @@ Handler register_client(Ctx& ctx) {
   std::string scope;
   if (auto s = json::optional_string(body.value(), "scope", 1024); s.ok() && s.value()) {
     auto parsed = parse_scope(*s.value());
-    if (!parsed.ok()) co_return error_response(400, "invalid_client_metadata", parsed.error().message);
+    if (!parsed.ok())
+      co_return error_response(400, "invalid_client_metadata", parsed.error().message);
     scope = join_scopes(parsed.value());
   }
   Client& c = client.value();
@@ -42,11 +43,12 @@ Handler register_client(Ctx& ctx) {
     return store::nullable(v.empty() ? std::nullopt : std::optional(v));
   };
   std::vector<async::Statement> batch;
-  batch.push_back({"INSERT INTO oauth_clients (id, client_name, client_uri, logo_uri, "
-                   "redirect_uris, software_id, software_version, created_at) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                   {c.id, c.name, opt(c.client_uri), opt(c.logo_uri), json::dump(uris),
-                    opt(c.software_id), opt(c.software_version), now}});
+  batch.push_back(
+      {"INSERT INTO oauth_clients (id, client_name, client_uri, logo_uri, "
+       "redirect_uris, software_id, software_version, created_at) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+       {c.id, c.name, opt(c.client_uri), opt(c.logo_uri), json::dump(uris), opt(c.software_id),
+        opt(c.software_version), now}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return http::error(rows.error());
 

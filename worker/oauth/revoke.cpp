@@ -23,9 +23,10 @@ Handler revoke(Ctx& ctx) {
   }
   const std::string hash = auth::credential_hash(token);
   std::vector<async::Statement> read;
-  read.push_back({"SELECT t.kind, g.id AS grant_id, g.user_id, g.client_id, g.client_name FROM "
-                  "oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id WHERE t.token_hash = ?1",
-                  {hash}});
+  read.push_back(
+      {"SELECT t.kind, g.id AS grant_id, g.user_id, g.client_id, g.client_name FROM "
+       "oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id WHERE t.token_hash = ?1",
+       {hash}});
   auto rows = co_await ctx.io.d1_batch(std::move(read));
   if (!rows.ok()) co_return error_response(503, "temporarily_unavailable", rows.error().message);
   const auto& r = rows.value()[0];
@@ -34,9 +35,9 @@ Handler revoke(Ctx& ctx) {
   // Public clients identify themselves by client_id only; when one is sent it
   // must be the token's client (§2.1). Holding the token is proof enough to end it.
   if (!form["client_id"].empty() && form["client_id"] != client_id) {
-    co_return error_response(400, "invalid_request",
-                             "this token was not issued to client_id " +
-                                 form["client_id"].substr(0, 100));
+    co_return error_response(
+        400, "invalid_request",
+        "this token was not issued to client_id " + form["client_id"].substr(0, 100));
   }
   const std::string grant_id = store::text_or_empty(r, 0, "grant_id");
   ctx.principal.kind = auth::Principal::Kind::oauth;
@@ -50,13 +51,15 @@ Handler revoke(Ctx& ctx) {
   if (refresh) {
     batch = revoke_grant_statements(grant_id, "client", now);
   } else {
-    batch.push_back({"UPDATE oauth_tokens SET revoked_at = ?1 WHERE token_hash = ?2 AND "
-                     "revoked_at IS NULL",
-                     {now, hash}});
+    batch.push_back(
+        {"UPDATE oauth_tokens SET revoked_at = ?1 WHERE token_hash = ?2 AND "
+         "revoked_at IS NULL",
+         {now, hash}});
   }
-  batch.push_back(audit::insert(
-      ctx, {.action = "oauth.revoke", .status = 200,
-            .detail = refresh ? "refresh token (whole grant)" : "access token"}));
+  batch.push_back(
+      audit::insert(ctx, {.action = "oauth.revoke",
+                          .status = 200,
+                          .detail = refresh ? "refresh token (whole grant)" : "access token"}));
   auto done = co_await ctx.io.d1_batch(std::move(batch));
   if (!done.ok()) co_return error_response(503, "temporarily_unavailable", done.error().message);
   co_return http::Response{200, {{"cache-control", "no-store"}}, ""};

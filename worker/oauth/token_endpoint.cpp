@@ -13,6 +13,7 @@
 #include "worker/auth/sql_guard.hpp"
 #include "worker/crypto/sha256.hpp"
 #include "worker/http/reply.hpp"
+#include "worker/oauth/authorize_request.hpp"
 #include "worker/oauth/handlers.hpp"
 #include "worker/oauth/scopes.hpp"
 #include "worker/oauth/server.hpp"
@@ -37,9 +38,12 @@ struct GrantRow {
 };
 
 GrantRow grant_of(const async::Rows& r) {
-  return {store::text_or_empty(r, 0, "grant_id"),    store::text_or_empty(r, 0, "user_id"),
-          store::text_or_empty(r, 0, "client_id"),   store::text_or_empty(r, 0, "client_name"),
-          store::text_or_empty(r, 0, "grant_scope"), store::text_or_empty(r, 0, "resource"),
+  return {store::text_or_empty(r, 0, "grant_id"),
+          store::text_or_empty(r, 0, "user_id"),
+          store::text_or_empty(r, 0, "client_id"),
+          store::text_or_empty(r, 0, "client_name"),
+          store::text_or_empty(r, 0, "grant_scope"),
+          store::text_or_empty(r, 0, "resource"),
           store::integer(r, 0, "grant_revoked_at").has_value()};
 }
 
@@ -85,17 +89,25 @@ async::Task<Result<bool>> spend_and_mint(Ctx& ctx, std::vector<async::Statement>
 async::Task<http::Response> code_grant(Ctx& ctx, Form& form) {
   for (const char* field : {"code", "redirect_uri", "code_verifier", "client_id"}) {
     if (form[field].empty()) {
-      co_return error_response(400, "invalid_request",
-                               std::string(field) + " is required for grant_type=authorization_code");
+      co_return error_response(
+          400, "invalid_request",
+          std::string(field) + " is required for grant_type=authorization_code");
     }
+  }
+  if (!is_pkce_string(form["code_verifier"])) {
+    co_return error_response(400, "invalid_request",
+                             "code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ "
+                             "(RFC 7636 §4.1)");
   }
   const std::string code_hash = auth::credential_hash(form["code"]);
   std::vector<async::Statement> read;
-  read.push_back({"SELECT c.client_id AS code_client_id, c.redirect_uri, c.code_challenge, "
-                  "c.expires_at, c.used_at, " + std::string(kGrantColumns) +
-                      " FROM oauth_codes c JOIN oauth_grants g ON g.id = c.grant_id "
-                      "WHERE c.code_hash = ?1",
-                  {code_hash}});
+  read.push_back(
+      {"SELECT c.client_id AS code_client_id, c.redirect_uri, c.code_challenge, "
+       "c.expires_at, c.used_at, " +
+           std::string(kGrantColumns) +
+           " FROM oauth_codes c JOIN oauth_grants g ON g.id = c.grant_id "
+           "WHERE c.code_hash = ?1",
+       {code_hash}});
   auto rows = co_await ctx.io.d1_batch(std::move(read));
   if (!rows.ok()) co_return error_response(503, "temporarily_unavailable", rows.error().message);
   const auto& r = rows.value()[0];
@@ -133,11 +145,13 @@ async::Task<http::Response> code_grant(Ctx& ctx, Form& form) {
   auto pair = new_pair(g.scope);
   if (!pair.ok()) co_return error_response(503, "temporarily_unavailable", pair.error().message);
   act_as(ctx, g);
-  const std::string unspent = "EXISTS (SELECT 1 FROM oauth_codes WHERE code_hash = ? AND used_at IS NULL)";
+  const std::string unspent =
+      "EXISTS (SELECT 1 FROM oauth_codes WHERE code_hash = ? AND used_at IS NULL)";
   auto batch = insert_pair_if(g.id, pair.value(), now, unspent, {code_hash});
-  batch.push_back({"UPDATE oauth_grants SET activated_at = ?1, last_used_at = ?1 WHERE id = ?2 "
-                   "AND EXISTS (SELECT 1 FROM oauth_codes WHERE code_hash = ?3 AND used_at IS NULL)",
-                   {now, g.id, code_hash}});
+  batch.push_back(
+      {"UPDATE oauth_grants SET activated_at = ?1, last_used_at = ?1 WHERE id = ?2 "
+       "AND EXISTS (SELECT 1 FROM oauth_codes WHERE code_hash = ?3 AND used_at IS NULL)",
+       {now, g.id, code_hash}});
   auto audit_row = auth::insert_only_if(
       audit::insert(ctx, {.action = "oauth.token", .status = 200, .detail = g.scope}), unspent,
       {code_hash});
@@ -200,9 +214,9 @@ async::Task<http::Response> refresh_grant(Ctx& ctx, Form& form) {
     const auto held = split_scopes(scope);
     for (const auto& s : split_scopes(form["scope"])) {
       if (std::find(held.begin(), held.end(), s) == held.end()) {
-        co_return error_response(400, "invalid_scope",
-                                 "scope '" + s.substr(0, 64) + "' was not granted; the token has: " +
-                                     scope);
+        co_return error_response(
+            400, "invalid_scope",
+            "scope '" + s.substr(0, 64) + "' was not granted; the token has: " + scope);
       }
     }
     auto narrowed = parse_scope(form["scope"]);
@@ -217,17 +231,19 @@ async::Task<http::Response> refresh_grant(Ctx& ctx, Form& form) {
       "EXISTS (SELECT 1 FROM oauth_tokens WHERE token_hash = ? AND used_at IS NULL AND "
       "revoked_at IS NULL)";
   auto batch = insert_pair_if(g.id, pair.value(), now, unspent, {hash});
-  batch.push_back({"UPDATE oauth_grants SET rotation_count = rotation_count + 1, last_used_at = ?1 "
-                   "WHERE id = ?2 AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM oauth_tokens "
-                   "WHERE token_hash = ?3 AND used_at IS NULL AND revoked_at IS NULL)",
-                   {now, g.id, hash}});
+  batch.push_back(
+      {"UPDATE oauth_grants SET rotation_count = rotation_count + 1, last_used_at = ?1 "
+       "WHERE id = ?2 AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM oauth_tokens "
+       "WHERE token_hash = ?3 AND used_at IS NULL AND revoked_at IS NULL)",
+       {now, g.id, hash}});
   auto audit_row = auth::insert_only_if(
       audit::insert(ctx, {.action = "oauth.refresh", .status = 200, .detail = scope}), unspent,
       {hash});
   if (audit_row) batch.push_back(std::move(*audit_row));
-  batch.push_back({"UPDATE oauth_tokens SET used_at = ?1 WHERE token_hash = ?2 AND used_at IS NULL "
-                   "AND revoked_at IS NULL",
-                   {now, hash}});
+  batch.push_back(
+      {"UPDATE oauth_tokens SET used_at = ?1 WHERE token_hash = ?2 AND used_at IS NULL "
+       "AND revoked_at IS NULL",
+       {now, hash}});
   auto won = co_await spend_and_mint(ctx, std::move(batch));
   if (!won.ok()) co_return error_response(503, "temporarily_unavailable", won.error().message);
   if (!won.value()) {

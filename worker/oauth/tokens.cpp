@@ -23,11 +23,12 @@ async::Statement insert_token_if(const std::string& grant_id, std::string_view k
                                  std::int64_t now, std::int64_t lifetime_s,
                                  const std::string& condition,
                                  const std::vector<async::SqlValue>& params) {
-  async::Statement s{"INSERT INTO oauth_tokens (token_hash, kind, grant_id, scope, created_at, "
-                     "expires_at) SELECT ?, ?, ?, ?, ?, ? WHERE " +
-                         condition,
-                     {auth::credential_hash(token), std::string(kind), grant_id, scope, now,
-                      now + lifetime_s * 1000}};
+  async::Statement s{
+      "INSERT INTO oauth_tokens (token_hash, kind, grant_id, scope, created_at, "
+      "expires_at) SELECT ?, ?, ?, ?, ?, ? WHERE " +
+          condition,
+      {auth::credential_hash(token), std::string(kind), grant_id, scope, now,
+       now + lifetime_s * 1000}};
   s.params.insert(s.params.end(), params.begin(), params.end());
   return s;
 }
@@ -41,14 +42,16 @@ async::Task<Result<std::string>> create_grant(api::Ctx& ctx, const AuthorizeRequ
   const std::string scope = join_scopes(scopes);
   const std::int64_t now = util::now_ms();
   std::vector<async::Statement> batch;
-  batch.push_back({"INSERT INTO oauth_grants (id, user_id, client_id, client_name, redirect_uri, "
-                   "scope, resource, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                   {grant_id, ctx.principal.user_id, r.client.id, r.client.name, r.redirect_uri,
-                    scope, r.resource, now}});
-  batch.push_back({"INSERT INTO oauth_codes (code_hash, grant_id, client_id, redirect_uri, "
-                   "code_challenge, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                   {auth::credential_hash(code), grant_id, r.client.id, r.redirect_uri,
-                    r.code_challenge, now, now + kCodeLifetimeMs}});
+  batch.push_back(
+      {"INSERT INTO oauth_grants (id, user_id, client_id, client_name, redirect_uri, "
+       "scope, resource, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+       {grant_id, ctx.principal.user_id, r.client.id, r.client.name, r.redirect_uri, scope,
+        r.resource, now}});
+  batch.push_back(
+      {"INSERT INTO oauth_codes (code_hash, grant_id, client_id, redirect_uri, "
+       "code_challenge, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+       {auth::credential_hash(code), grant_id, r.client.id, r.redirect_uri, r.code_challenge, now,
+        now + kCodeLifetimeMs}});
   batch.push_back(audit::insert(
       ctx, {.action = "oauth.approve", .status = 200, .token_id = grant_id, .detail = scope}));
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
@@ -94,16 +97,18 @@ async::Task<Result<auth::Principal>> access_token_principal(api::Ctx& ctx, std::
   const std::string hash = auth::credential_hash(token);
   const std::int64_t now = util::now_ms();
   std::vector<async::Statement> batch;
-  batch.push_back({"UPDATE oauth_grants SET last_used_at = ?1 WHERE id = (SELECT grant_id FROM "
-                   "oauth_tokens WHERE token_hash = ?2 AND kind = 'access' AND revoked_at IS NULL "
-                   "AND expires_at > ?1) AND revoked_at IS NULL AND (last_used_at IS NULL OR "
-                   "last_used_at < ?3)",
-                   {now, hash, now - kLastUsedGranularityMs}});
-  batch.push_back({"SELECT t.scope, t.expires_at, t.revoked_at, g.id AS grant_id, g.user_id, "
-                   "g.client_id, g.client_name, g.resource, g.revoked_at AS grant_revoked_at, "
-                   "u.email FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id "
-                   "JOIN users u ON u.id = g.user_id WHERE t.token_hash = ?1 AND t.kind = 'access'",
-                   {hash}});
+  batch.push_back(
+      {"UPDATE oauth_grants SET last_used_at = ?1 WHERE id = (SELECT grant_id FROM "
+       "oauth_tokens WHERE token_hash = ?2 AND kind = 'access' AND revoked_at IS NULL "
+       "AND expires_at > ?1) AND revoked_at IS NULL AND (last_used_at IS NULL OR "
+       "last_used_at < ?3)",
+       {now, hash, now - kLastUsedGranularityMs}});
+  batch.push_back(
+      {"SELECT t.scope, t.expires_at, t.revoked_at, g.id AS grant_id, g.user_id, "
+       "g.client_id, g.client_name, g.resource, g.revoked_at AS grant_revoked_at, "
+       "u.email FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id "
+       "JOIN users u ON u.id = g.user_id WHERE t.token_hash = ?1 AND t.kind = 'access'",
+       {hash}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return rows.error();
   const auto& r = rows.value()[1];

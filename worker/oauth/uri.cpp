@@ -81,9 +81,8 @@ bool is_ip_literal(std::string_view host) {
   // WHATWG URL §4.4 "ends in a number": all decimal digits, or 0x / 0X followed by hex digits.
   if (std::all_of(last.begin(), last.end(), is_digit)) return true;
   if (last.size() >= 2 && last[0] == '0' && (last[1] == 'x' || last[1] == 'X')) {
-    return std::all_of(last.begin() + 2, last.end(), [](char c) {
-      return is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f');
-    });
+    return std::all_of(last.begin() + 2, last.end(),
+                       [](char c) { return is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f'); });
   }
   return false;
 }

@@ -20,12 +20,17 @@ bj::object error_of(const ve::http::Response& r) {
 TEST_CASE("mcp: GET and DELETE are 405 with Allow: POST; no session id is issued",
           "[mcp][transport]") {
   auto host = make_runner();
+  auto alice = add_user(host, "alice@example.com");
   for (const char* method : {"GET", "DELETE", "PUT"}) {
-    auto r = host.request(method, kMcpUrl, "", {{"accept", "text/event-stream"}});
+    // Without a credential the 401 comes first: it is what starts a client's OAuth flow.
+    auto anonymous = host.request(method, kMcpUrl, "", {{"accept", "text/event-stream"}});
+    CHECK(anonymous.status == 401);
+    auto r = host.request(method, kMcpUrl, "",
+                          {{"accept", "text/event-stream"},
+                           {"authorization", "Bearer " + alice.token}});
     CHECK(r.status == 405);
     CHECK(header_of(r, "allow") == "POST");
   }
-  auto alice = add_user(host, "alice@example.com");
   auto r =
       mcp_legacy(host, alice,
                  rpc("initialize", {{"protocolVersion", "2025-11-25"},
