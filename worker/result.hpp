@@ -17,6 +17,9 @@ struct Error {
   int status = 500;
   std::string code = "internal";
   std::string message = "internal error";
+  /// Seconds after which a retry may succeed (429/503): sent as `Retry-After`
+  /// (RFC 9110 §10.2.3) when > 0.
+  int retry_after_s = 0;
 };
 
 inline Error bad_request(std::string message, std::string code = "invalid_request") {

@@ -14,14 +14,20 @@ std::vector<api::Route> routes();  // worker/auth/routes.cpp: sign-in, device fl
 namespace ve::vault {
 std::vector<api::Route> routes();  // worker/vault/routes.cpp: keys, reveal, activity, providers
 }  // namespace ve::vault
+namespace ve::tokens {
+std::vector<api::Route> routes();  // worker/tokens/routes.cpp: scoped tokens
+}  // namespace ve::tokens
 namespace ve::oauth {
 std::vector<api::Route> routes();  // worker/oauth/routes.cpp: authorization server, grants
 }  // namespace ve::oauth
 namespace ve::mcp {
 std::vector<api::Route> routes();  // worker/mcp/routes.cpp: POST /v1/mcp (Streamable HTTP)
 }  // namespace ve::mcp
+namespace ve::proxy {
+std::vector<api::Route> routes();  // worker/proxy/routes.cpp: /v1/proxy/:keyId[/*]
+}  // namespace ve::proxy
 
 namespace ve::api {
 inline constexpr std::array kDomains = {&system_routes, &auth::routes, &vault::routes,
-                                        &oauth::routes, &mcp::routes};
+                                        &tokens::routes, &oauth::routes, &mcp::routes, &proxy::routes};
 }  // namespace ve::api

@@ -2,6 +2,7 @@
 
 #include "worker/crypto/sha256.hpp"
 #include "worker/oauth/tokens.hpp"
+#include "worker/tokens/credentials.hpp"
 #include "worker/store/rows.hpp"
 #include "worker/util/time.hpp"
 
@@ -60,6 +61,9 @@ async::Task<Result<Principal>> authenticate_bearer(api::Ctx& ctx) {
   std::string_view token = trim(h.substr(7));
   if (token.substr(0, oauth::kAccessPrefix.size()) == oauth::kAccessPrefix) {
     co_return co_await oauth::access_token_principal(ctx, token);
+  }
+  if (token.substr(0, tokens::kAccessPrefix.size()) == tokens::kAccessPrefix) {
+    co_return co_await tokens::scoped_principal(ctx, token);
   }
   if (token.substr(0, kMasterPrefix.size()) != kMasterPrefix) {
     co_return unauthorized("unknown, expired or revoked token");

@@ -14,8 +14,9 @@ namespace ve::auth {
 inline constexpr const char* kSessionCookie = "__Host-vaultedge_session";
 
 /// Bearer credential from `Authorization: Bearer <token>` (RFC 6750 §2.1):
-/// a device master token (`vk_master_…`) or an OAuth access token (`vk_at_…`,
-/// oauth::access_token_principal: 401 `invalid_token` outside its audience).
+/// a device master token (`vk_master_…`), an OAuth access token (`vk_at_…`,
+/// oauth::access_token_principal: 401 `invalid_token` outside its audience) or
+/// a scoped token (`vk_scoped_…`, tokens::scoped_principal: 403 when paused).
 /// Errors (401 `unauthorized`): header missing or not Bearer, token unknown,
 /// expired or revoked, its device revoked. A token in the query string is
 /// refused (400; RFC 6750 §2.3 is not supported because URLs end up in logs).

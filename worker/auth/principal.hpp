@@ -15,12 +15,22 @@ struct Principal {
   std::string client;    ///< human label for audit rows, e.g. "apilocker-cli", "dashboard"
   std::vector<std::string> scopes;  ///< OAuth scopes; empty for other kinds
   std::string token_id;  ///< OAuth grant id (scoped tokens: the token id); audit rows' token_id
+  /// Scoped tokens only: the ids of the keys it may read and proxy (DESIGN.md
+  /// "Principals"); empty for other kinds, which are not limited per key.
+  std::vector<std::string> allowed_keys;
 
   bool authenticated() const { return kind != Kind::none; }
   /// Browser sessions and device master tokens may do everything for their user.
   bool full_access() const { return kind == Kind::session || kind == Kind::master; }
   bool has_scope(const std::string& s) const {
     return std::find(scopes.begin(), scopes.end(), s) != scopes.end();
+  }
+  /// May this principal read or proxy the key with id `key_id`? Scoped tokens
+  /// only their allowed_keys; every other kind any key of its user (OAuth
+  /// scopes are checked separately, per tool).
+  bool may_use_key(const std::string& key_id) const {
+    return kind != Kind::scoped ||
+           std::find(allowed_keys.begin(), allowed_keys.end(), key_id) != allowed_keys.end();
   }
 };
 

@@ -18,7 +18,9 @@ Response error(const Error& e) {
   boost::json::object o;
   o["error"] = e.message;
   o["code"] = e.code;
-  return json(e.status, o);
+  auto r = json(e.status, o);
+  if (e.retry_after_s > 0) r.headers.emplace_back("retry-after", std::to_string(e.retry_after_s));
+  return r;
 }
 
 Response html(int status, std::string body, std::string_view form_action_extra) {

@@ -12,7 +12,8 @@ namespace ve::http {
 /// JSON body with the given status.
 Response json(int status, const boost::json::value& body);
 /// REST error in the shape the apilocker CLI reads (`data.error` is shown to the
-/// user as is): `{"error": "<message>", "code": "<code>"}`.
+/// user as is): `{"error": "<message>", "code": "<code>"}`, plus `Retry-After`
+/// when e.retry_after_s > 0.
 Response error(const Error& e);
 /// HTML page (UTF-8) with a strict CSP and `frame-ancestors 'none'`. Its forms
 /// may post to this origin and https; `form_action_extra` (a CSP source such as

@@ -14,8 +14,20 @@ Result<void> permit(const auth::Principal& principal, std::string_view scope) {
                      "': reconnect the client and grant it to use this"};
   }
   return Error{403, "forbidden",
-               "this token may not use the vault's tools: connect with a device master token "
+               "a scoped token may not use this: connect with a device master token "
                "(`apilocker mcp`) or through OAuth"};
+}
+
+Result<void> permit_tool(const auth::Principal& principal, const Tool& tool) {
+  if (principal.kind != auth::Principal::Kind::scoped) return permit(principal, tool.scope);
+  if (tool.honours_allowed_keys) return {};
+  std::string allowed;
+  for (const auto& t : vault_tools()) {
+    if (t.honours_allowed_keys) allowed += (allowed.empty() ? "" : ", ") + std::string(t.name);
+  }
+  return Error{403, "forbidden",
+               "a scoped token may use only the tools that stay within its allowed keys (" +
+                   allowed + "); it never changes the vault"};
 }
 
 std::optional<rpc::RpcError> step_up(const auth::Principal& principal, std::string_view scope) {

@@ -52,6 +52,9 @@ struct Tool {
   ToolAnnotations annotations;
   std::string_view scope;  ///< OAuth scope needed: "vault:read", "vault:write" or "vault:proxy"
   ToolFn call;
+  /// True when the tool touches only keys the principal may use
+  /// (Principal::may_use_key): the only tools a scoped token may call.
+  bool honours_allowed_keys = false;
 };
 
 /// Runs `tool` as ctx.api.principal: an isError result (403) when the principal

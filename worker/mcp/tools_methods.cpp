@@ -57,7 +57,7 @@ async::Task<int> min_level(Exchange& ex) {
 }  // namespace
 
 async::Task<ToolResult> run_tool(CallCtx& ctx, const Tool& tool, const bj::object& args) {
-  if (auto allowed = permit(ctx.api.principal, tool.scope); !allowed.ok()) {
+  if (auto allowed = permit_tool(ctx.api.principal, tool); !allowed.ok()) {
     co_return ToolResult::failure(
         "`" + std::string(tool.name) + "` refused: " + allowed.error().message,
         allowed.error().status);

@@ -35,6 +35,7 @@ async::Task<http::Response> list_keys(api::Ctx& ctx) {
   bj::array list;
   for (std::size_t i = 0; i < keys.rows.size(); ++i) {
     KeyRecord k = read_key(keys, i);
+    if (!ctx.principal.may_use_key(k.id)) continue;
     list.emplace_back(key_summary(k, names_by_key[k.id], ctx.req.origin));
   }
   co_return http::json(200, bj::object{{"keys", std::move(list)}});
@@ -52,6 +53,8 @@ async::Task<http::Response> get_key(api::Ctx& ctx) {
   if (rows.value()[0].rows.empty()) co_return http::error(key_not_found(ref));
 
   KeyRecord k = read_key(rows.value()[0], 0);
+  // A key outside a scoped token's allowed_keys does not exist for it.
+  if (!ctx.principal.may_use_key(k.id)) co_return http::error(key_not_found(ref));
   std::vector<std::string> aliases;
   for (std::size_t i = 0; i < rows.value()[1].rows.size(); ++i) {
     aliases.push_back(store::text_or_empty(rows.value()[1], i, "name"));

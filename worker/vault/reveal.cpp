@@ -7,7 +7,9 @@
 //
 // One D1 batch resolves every reference, one effect group fetches every blob
 // (parallel kv.get), and one D1 batch writes an audit row per revealed key and
-// bumps last_used_at — before any plaintext leaves. Plaintext lives only in
+// bumps last_used_at — before any plaintext leaves. Reveals are rate-limited
+// per user and per credential (worker/ratelimit), and a scoped token sees only
+// its allowed keys (the others are reported missing). Plaintext lives only in
 // this request's memory and is wiped once the response body is built. Paused
 // keys are revealed: pausing blocks proxy use only (`apilocker pause` says so).
 #include <algorithm>
@@ -19,6 +21,7 @@
 #include "worker/crypto/wipe.hpp"
 #include "worker/http/reply.hpp"
 #include "worker/json/json.hpp"
+#include "worker/ratelimit/limit.hpp"
 #include "worker/store/rows.hpp"
 #include "worker/util/time.hpp"
 #include "worker/vault/credential.hpp"
@@ -105,6 +108,9 @@ async::Task<http::Response> reveal_keys(api::Ctx& ctx) {
   if (!body.ok()) co_return http::error(body.error());
   auto refs = parse_refs(body.value());
   if (!refs.ok()) co_return http::error(refs.error());
+  if (auto allowed = co_await ratelimit::consume(ctx, ratelimit::Action::reveal); !allowed.ok()) {
+    co_return http::error(allowed.error());
+  }
 
   // 1. resolve: id, then current name, then old name
   std::vector<async::Statement> lookup;
@@ -116,7 +122,11 @@ async::Task<http::Response> reveal_keys(api::Ctx& ctx) {
   const auto& aliased = rows.value()[1];
 
   std::vector<KeyRecord> found;  // rows matched by id or current name
-  for (std::size_t i = 0; i < direct.rows.size(); ++i) found.push_back(read_key(direct, i));
+  // Keys outside a scoped token's allowed_keys stay unmatched: reported missing.
+  for (std::size_t i = 0; i < direct.rows.size(); ++i) {
+    KeyRecord k = read_key(direct, i);
+    if (ctx.principal.may_use_key(k.id)) found.push_back(std::move(k));
+  }
   std::vector<KeyRecord> keys;               // distinct keys to reveal
   std::map<std::string, std::size_t> index;  // key id → keys[]
   const auto add = [&](const KeyRecord& k) {
@@ -135,9 +145,9 @@ async::Task<http::Response> reveal_keys(api::Ctx& ctx) {
       if (found[i].name == ref) m = Match{ref, add(found[i]), false};
     }
     for (std::size_t i = 0; i < aliased.rows.size() && !m; ++i) {
-      if (store::text_or_empty(aliased, i, "alias") == ref) {
-        m = Match{ref, add(read_key(aliased, i)), true};
-      }
+      if (store::text_or_empty(aliased, i, "alias") != ref) continue;
+      KeyRecord k = read_key(aliased, i);
+      if (ctx.principal.may_use_key(k.id)) m = Match{ref, add(k), true};
     }
     if (m) {
       matches.push_back(std::move(*m));

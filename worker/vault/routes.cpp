@@ -9,10 +9,14 @@ std::vector<api::Route> routes() {
   using api::Access;
   return {
       {"GET", "/v1/providers", Access::open, &list_providers},
-      {"POST", "/v1/keys/reveal", Access::user, &reveal_keys},
-      {"GET", "/v1/keys", Access::user, &list_keys},
+      // Reads a scoped token may make too: each handler shows only the keys
+      // the principal may use (Principal::may_use_key).
+      {"POST", "/v1/keys/reveal", Access::any_bearer, &reveal_keys},
+      {"GET", "/v1/keys", Access::any_bearer, &list_keys},
+      {"GET", "/v1/keys/allowed", Access::any_bearer, &list_keys},
+      {"GET", "/v1/keys/:id", Access::any_bearer, &get_key},
+      // Everything else needs a full-access principal.
       {"POST", "/v1/keys", Access::user, &create_key},
-      {"GET", "/v1/keys/:id", Access::user, &get_key},
       {"DELETE", "/v1/keys/:id", Access::user, &delete_key},
       {"POST", "/v1/keys/:id/rotate", Access::user, &rotate_key},
       {"POST", "/v1/keys/:id/rename", Access::user, &rename_key},

@@ -109,7 +109,7 @@ TEST_CASE("mcp doctor: idle devices and the report's summary and checks", "[mcp]
 
   std::vector<doctor::KeyFacts> keys = {
       {"k1", "K1", days_ago(100), std::nullopt, std::nullopt, days_ago(1)}};
-  bj::object r = doctor::report(keys, devices, kNow, t);
+  bj::object r = doctor::report(keys, devices, {}, kNow, t);
   const auto& s = r.at("summary").as_object();
   CHECK(s.at("healthy") == false);
   CHECK(s.at("warnings") == 3);
@@ -123,16 +123,44 @@ TEST_CASE("mcp doctor: idle devices and the report's summary and checks", "[mcp]
   for (const auto& c : r.at("checks").as_array()) {
     if (c.at("check") == "expiring_tokens") {
       expiry_reported = true;
-      CHECK(c.at("status") == "not_available");
+      CHECK(c.at("status") == "ok");
     }
   }
   CHECK(expiry_reported);
   const bj::value schema = bj::parse(vault_tool("run_doctor").output_schema);
   CHECK(schema_violation(schema, r).empty());
 
-  bj::object healthy = doctor::report({}, {}, kNow, t);
+  bj::object healthy = doctor::report({}, {}, {}, kNow, t);
   CHECK(healthy.at("summary").at("healthy") == true);
   CHECK(healthy.at("findings").as_array().empty());
+}
+
+TEST_CASE("mcp doctor: scoped tokens expiring, expired and unused, at the boundaries",
+          "[mcp][doctor]") {
+  const doctor::Thresholds t;
+  constexpr std::int64_t kHour = 3'600'000;
+  std::vector<doctor::TokenFacts> tokens = {
+      // expires in 47 h 59 min: reported; in exactly 48 h: not.
+      {"t_soon", "soon", "daily", days_ago(1), days_ago(0), std::nullopt, kNow + 48 * kHour - 60'000},
+      {"t_later", "later", "weekly", days_ago(1), days_ago(0), std::nullopt, kNow + 48 * kHour},
+      {"t_expired", "expired", "hourly", days_ago(2), days_ago(1), std::nullopt, kNow - 1},
+      {"t_paused", "paused", "hourly", days_ago(2), days_ago(0), days_ago(0), kNow - 1},
+      {"t_static", "static", "static", days_ago(29), std::nullopt, std::nullopt, std::nullopt},
+      {"t_idle", "idle", "static", days_ago(40), days_ago(30), std::nullopt, std::nullopt},
+  };
+  const auto f = doctor::token_findings(tokens, kNow, t);
+  REQUIRE(f.size() == 3);
+  CHECK((f[0].id == "t_soon" && f[0].kind == "expiring_token" && f[0].severity == "info"));
+  CHECK((f[1].id == "t_expired" && f[1].kind == "expiring_token" && f[1].severity == "warning"));
+  CHECK((f[2].id == "t_idle" && f[2].kind == "unused_token" && f[2].age_days == 30));
+
+  bj::object r = doctor::report({}, {}, tokens, kNow, t);
+  CHECK(r.at("summary").at("tokens_checked") == 6);
+  CHECK(r.at("summary").at("by_kind").at("expiring_token") == 2);
+  CHECK(r.at("summary").at("by_kind").at("unused_token") == 1);
+  CHECK(r.at("findings").as_array()[0].at("token_id") == "t_soon");
+  const bj::value schema = bj::parse(vault_tool("run_doctor").output_schema);
+  CHECK(schema_violation(schema, r).empty());
 }
 
 TEST_CASE("mcp doctor: run_doctor on seeded SQLite timestamps", "[mcp][doctor][tools]") {

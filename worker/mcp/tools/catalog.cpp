@@ -9,6 +9,7 @@ const std::vector<Tool>& vault_tools() {
       tools::list_keys_tool(),
       tools::get_key_metadata_tool(),
       tools::reveal_key_tool(),
+      tools::proxy_request_tool(),
       tools::store_key_tool(),
       tools::store_oauth_credential_tool(),
       tools::rename_key_tool(),
@@ -21,6 +22,11 @@ const std::vector<Tool>& vault_tools() {
       tools::run_doctor_tool(),
       tools::list_devices_tool(),
       tools::revoke_device_tool(),
+      tools::create_token_tool(),
+      tools::list_tokens_tool(),
+      tools::pause_token_tool(),
+      tools::resume_token_tool(),
+      tools::revoke_token_tool(),
   };
   return tools;
 }

@@ -1,10 +1,11 @@
-// run_doctor: the vault's health check. Reads the key list and the device list
-// through the REST handlers (GET /v1/keys, GET /v1/devices) and applies the
-// rules of doctor_rules.hpp.
+// run_doctor: the vault's health check. Reads the key, device and scoped-token
+// lists through the REST handlers (GET /v1/keys, GET /v1/devices, GET
+// /v1/tokens) and applies the rules of doctor_rules.hpp.
 #include "worker/auth/handlers.hpp"
 #include "worker/mcp/tools/doctor_rules.hpp"
 #include "worker/mcp/tools/rest_call.hpp"
 #include "worker/mcp/tools/tools.hpp"
+#include "worker/tokens/handlers.hpp"
 #include "worker/util/time.hpp"
 #include "worker/vault/handlers.hpp"
 
@@ -54,6 +55,23 @@ std::vector<doctor::DeviceFacts> device_facts(const bj::object& list) {
   return out;
 }
 
+/// Facts of the tokens that can still be used (revoked ones are history).
+std::vector<doctor::TokenFacts> token_facts(const bj::object& list) {
+  std::vector<doctor::TokenFacts> out;
+  const auto* tokens = list.if_contains("tokens");
+  if (tokens == nullptr || !tokens->is_array()) return out;
+  for (const auto& t : tokens->as_array()) {
+    if (!t.is_object()) continue;
+    const auto& o = t.as_object();
+    const auto* revoked = o.if_contains("revoked");
+    if (revoked != nullptr && revoked->is_bool() && revoked->as_bool()) continue;
+    out.push_back({text_field(o, "id"), text_field(o, "name"), text_field(o, "rotation_type"),
+                   time_field(o, "created_at").value_or(0), time_field(o, "last_used_at"),
+                   time_field(o, "paused_at"), time_field(o, "current_token_expires_at")});
+  }
+  return out;
+}
+
 /// A threshold argument, or `fallback`. The input schema bounds it; this
 /// repeats the bound for callers that skip validation.
 Result<std::int64_t> threshold(const bj::object& args, std::string_view name,
@@ -85,36 +103,40 @@ async::Task<ToolResult> run_doctor(CallCtx& ctx, const bj::object& args) {
   auto devices =
       co_await rest_call(ctx, {"GET", "/v1/devices", {}, {}, {}, &auth::handlers::list_devices});
   if (!devices.ok()) co_return failed(devices.error());
-  co_return ToolResult::success(
-      doctor::report(key_facts(keys.value()), device_facts(devices.value()), util::now_ms(), t));
+  auto tokens =
+      co_await rest_call(ctx, {"GET", "/v1/tokens", {}, {}, {}, &tokens::handlers::list_tokens});
+  if (!tokens.ok()) co_return failed(tokens.error());
+  co_return ToolResult::success(doctor::report(key_facts(keys.value()),
+                                               device_facts(devices.value()),
+                                               token_facts(tokens.value()), util::now_ms(), t));
 }
 
 constexpr const char* kInput =
     R"({"type":"object","properties":{)"
     R"("rotation_max_age_days":{"type":"integer","minimum":1,"maximum":3650,"default":90,"description":"Flag keys whose last rotation (or creation) is at least this many days old."},)"
-    R"("unused_after_days":{"type":"integer","minimum":1,"maximum":3650,"default":30,"description":"Flag keys not revealed or proxied for this many days."},)"
+    R"("unused_after_days":{"type":"integer","minimum":1,"maximum":3650,"default":30,"description":"Flag keys not revealed or proxied, and scoped tokens not used, for this many days."},)"
     R"("device_idle_days":{"type":"integer","minimum":1,"maximum":3650,"default":60,"description":"Flag devices not seen for this many days."})"
     R"(},"additionalProperties":false})";
 
 constexpr const char* kOutput =
     R"({"type":"object","properties":{)"
     R"("summary":{"type":"object","properties":{"healthy":{"type":"boolean"},"text":{"type":"string"},)"
-    R"("keys_checked":{"type":"integer"},"devices_checked":{"type":"integer"},)"
+    R"("keys_checked":{"type":"integer"},"devices_checked":{"type":"integer"},"tokens_checked":{"type":"integer"},)"
     R"("warnings":{"type":"integer"},"notes":{"type":"integer"},)"
     R"("by_kind":{"type":"object","additionalProperties":{"type":"integer"}},)"
     R"("thresholds":{"type":"object","properties":{"rotation_max_age_days":{"type":"integer"},"unused_after_days":{"type":"integer"},"device_idle_days":{"type":"integer"}},"required":["rotation_max_age_days","unused_after_days","device_idle_days"]}},)"
-    R"("required":["healthy","text","keys_checked","devices_checked","warnings","notes","by_kind","thresholds"]},)"
+    R"("required":["healthy","text","keys_checked","devices_checked","tokens_checked","warnings","notes","by_kind","thresholds"]},)"
     R"("findings":{"type":"array","items":{"type":"object","properties":{)"
-    R"("kind":{"type":"string","enum":["stale_rotation","unused","paused","idle_device"]},)"
+    R"("kind":{"type":"string","enum":["stale_rotation","unused","paused","idle_device","expiring_token","unused_token"]},)"
     R"("severity":{"type":"string","enum":["warning","info"]},)"
-    R"("subject":{"type":"string","enum":["key","device"]},)"
-    R"("key_id":{"type":["string","null"]},"device_id":{"type":["string","null"]},)"
+    R"("subject":{"type":"string","enum":["key","device","token"]},)"
+    R"("key_id":{"type":["string","null"]},"device_id":{"type":["string","null"]},"token_id":{"type":["string","null"]},)"
     R"("name":{"type":"string"},"detail":{"type":"string"},)"
     R"("action":{"type":"string","description":"What to do about it"},)"
     R"("age_days":{"type":["integer","null"]}},)"
-    R"("required":["kind","severity","subject","key_id","device_id","name","detail","action","age_days"]}},)"
+    R"("required":["kind","severity","subject","key_id","device_id","token_id","name","detail","action","age_days"]}},)"
     R"("checks":{"type":"array","items":{"type":"object","properties":{)"
-    R"("check":{"type":"string"},"status":{"type":"string","enum":["ok","findings","not_available"]},)"
+    R"("check":{"type":"string"},"status":{"type":"string","enum":["ok","findings"]},)"
     R"("detail":{"type":"string"}},"required":["check","status","detail"]}})"
     R"(},"required":["summary","findings","checks"]})";
 
@@ -126,9 +148,10 @@ Tool run_doctor_tool() {
       "Check the vault's health",
       "Run a security health check of the vault and return findings with a suggested action "
       "each: keys not rotated for 90+ days (from their last rotation, or creation if never "
-      "rotated), keys unused for 30+ days (no reveal or proxy use), paused keys, and devices not "
-      "seen for 60+ days; thresholds are adjustable. `checks` says what was checked, including "
-      "what could not be (token expiry: nothing in the vault records one). Use it first when "
+      "rotated), keys unused for 30+ days (no reveal or proxy use), paused keys, devices not "
+      "seen for 60+ days, scoped tokens whose credential expires within 48 hours (or expired "
+      "unrefreshed) and scoped tokens unused for 30+ days; thresholds are adjustable. `checks` "
+      "says what was checked. Use it first when "
       "asked whether the vault is healthy or which keys need rotating. Changes nothing and "
       "returns no secret values.",
       kInput,

@@ -132,13 +132,57 @@ std::vector<Finding> device_findings(const std::vector<DeviceFacts>& devices, st
   return out;
 }
 
+std::vector<Finding> token_findings(const std::vector<TokenFacts>& tokens, std::int64_t now_ms,
+                                    const Thresholds& t) {
+  std::vector<Finding> out;
+  constexpr std::int64_t kMsPerHour = 3'600'000;
+  for (const auto& k : tokens) {
+    if (k.paused_at || !k.expires_at) continue;
+    const std::int64_t left_h = (*k.expires_at - now_ms) / kMsPerHour;
+    if (*k.expires_at <= now_ms) {
+      const std::int64_t ago = days_between(*k.expires_at, now_ms);
+      out.push_back({"expiring_token", "warning", "token", k.id, k.name,
+                     "its current credential expired " + days_text(ago) + " ago (" +
+                         k.rotation_type + " rotation) and was not refreshed",
+                     "the app must refresh it (POST /v1/tokens/refresh); if the app is gone, "
+                     "confirm with the user and call revoke_token",
+                     ago});
+    } else if (left_h < kTokenExpiryWarnHours) {
+      out.push_back({"expiring_token", "info", "token", k.id, k.name,
+                     "its current credential expires in " + std::to_string(left_h) + " h (" +
+                         k.rotation_type + " rotation)",
+                     "nothing to do if the app refreshes it (rotating tokens come with a refresh "
+                     "token); otherwise create a new one with create_token",
+                     std::nullopt});
+    }
+  }
+  for (const auto& k : tokens) {
+    const std::int64_t idle = days_between(k.last_used_at.value_or(k.created_at), now_ms);
+    if (idle < t.unused_after_days) continue;
+    out.push_back(
+        {"unused_token", "info", "token", k.id, k.name,
+         (k.last_used_at ? "last used " + days_text(idle) + " ago"
+                         : "never used since it was created " + days_text(idle) + " ago") +
+             " (limit " + days_text(t.unused_after_days) + ")",
+         "if its app no longer needs it, confirm with the user and call revoke_token", idle});
+  }
+  return out;
+}
+
 bj::object report(const std::vector<KeyFacts>& keys, const std::vector<DeviceFacts>& devices,
-                  std::int64_t now_ms, const Thresholds& t) {
+                  const std::vector<TokenFacts>& tokens, std::int64_t now_ms,
+                  const Thresholds& t) {
   std::vector<Finding> all = key_findings(keys, now_ms, t);
   for (auto& f : device_findings(devices, now_ms, t)) all.push_back(std::move(f));
+  for (auto& f : token_findings(tokens, now_ms, t)) all.push_back(std::move(f));
 
-  std::array<std::pair<std::string_view, std::size_t>, 4> by_kind = {
-      {{"stale_rotation", 0}, {"unused", 0}, {"paused", 0}, {"idle_device", 0}}};
+  std::array<std::pair<std::string_view, std::size_t>, 6> by_kind = {
+      {{"stale_rotation", 0},
+       {"unused", 0},
+       {"paused", 0},
+       {"idle_device", 0},
+       {"expiring_token", 0},
+       {"unused_token", 0}}};
   std::size_t warnings = 0;
   bj::array findings;
   for (const auto& f : all) {
@@ -150,6 +194,7 @@ bj::object report(const std::vector<KeyFacts>& keys, const std::vector<DeviceFac
     o["subject"] = f.subject;
     o["key_id"] = f.subject == "key" ? bj::value(f.id) : bj::value(nullptr);
     o["device_id"] = f.subject == "device" ? bj::value(f.id) : bj::value(nullptr);
+    o["token_id"] = f.subject == "token" ? bj::value(f.id) : bj::value(nullptr);
     o["name"] = f.name;
     o["detail"] = f.detail;
     o["action"] = f.action;
@@ -167,10 +212,13 @@ bj::object report(const std::vector<KeyFacts>& keys, const std::vector<DeviceFac
           ? std::string("all checks passed: the vault looks healthy")
           : std::to_string(warnings) + (warnings == 1 ? " warning, " : " warnings, ") +
                 std::to_string(notes) + (notes == 1 ? " note" : " notes") + " across " +
-                std::to_string(keys.size()) + (keys.size() == 1 ? " key" : " keys") + " and " +
-                std::to_string(devices.size()) + (devices.size() == 1 ? " device" : " devices");
+                std::to_string(keys.size()) + (keys.size() == 1 ? " key" : " keys") + ", " +
+                std::to_string(devices.size()) + (devices.size() == 1 ? " device" : " devices") +
+                " and " + std::to_string(tokens.size()) +
+                (tokens.size() == 1 ? " scoped token" : " scoped tokens");
   summary["keys_checked"] = keys.size();
   summary["devices_checked"] = devices.size();
+  summary["tokens_checked"] = tokens.size();
   summary["warnings"] = warnings;
   summary["notes"] = notes;
   summary["by_kind"] = std::move(counts);
@@ -191,9 +239,11 @@ bj::object report(const std::vector<KeyFacts>& keys, const std::vector<DeviceFac
   check("paused_keys", check_status(by_kind[2].second), "keys that are paused");
   check("idle_devices", check_status(by_kind[3].second),
         "devices not seen for " + days_text(t.device_idle_days));
-  check("expiring_tokens", "not_available",
-        "nothing in this vault records an expiry: OAuth2 credentials hold a client secret and "
-        "refresh token, never an access token or its lifetime, so no expiry can be checked");
+  check("expiring_tokens", check_status(by_kind[4].second),
+        "active scoped tokens whose current credential expires within " +
+            std::to_string(kTokenExpiryWarnHours) + " h or has expired");
+  check("unused_tokens", check_status(by_kind[5].second),
+        "active scoped tokens not used for " + days_text(t.unused_after_days));
 
   bj::object out;
   out["summary"] = std::move(summary);

@@ -7,10 +7,11 @@
 //                   never used and stored at least that long ago   (info)
 //   paused          a key that is paused                            (info)
 //   idle_device     a device not seen for kDeviceIdleDays           (warning)
-//   expiring_token  not checkable: no credential in this vault records an
-//                   expiry (oauth2 credentials hold client secrets and refresh
-//                   tokens, never access tokens or their lifetimes), so the
-//                   report says so in `checks` instead of inventing findings.
+//   expiring_token  an active scoped token whose current credential expires
+//                   within kTokenExpiryWarnHours (info), or has expired and
+//                   was not refreshed (warning)
+//   unused_token    an active scoped token not used for kUnusedAfterDays, or
+//                   never used and created at least that long ago   (info)
 #pragma once
 #include <boost/json.hpp>
 #include <cstdint>
@@ -24,6 +25,8 @@ namespace ve::mcp::doctor {
 inline constexpr std::int64_t kRotationMaxAgeDays = 90;
 inline constexpr std::int64_t kUnusedAfterDays = 30;
 inline constexpr std::int64_t kDeviceIdleDays = 60;
+/// `apilocker doctor`'s TOKEN_EXPIRY_WARN_HOURS.
+inline constexpr std::int64_t kTokenExpiryWarnHours = 48;
 /// Accepted range of a caller-chosen threshold (days).
 inline constexpr std::int64_t kMinThresholdDays = 1;
 inline constexpr std::int64_t kMaxThresholdDays = 3650;
@@ -48,6 +51,17 @@ struct DeviceFacts {
   bool current = false;  ///< the device this connection uses
 };
 
+/// What the rules need of a scoped token (revoked tokens are not passed in).
+struct TokenFacts {
+  std::string id;
+  std::string name;
+  std::string rotation_type;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> last_used_at;
+  std::optional<std::int64_t> paused_at;
+  std::optional<std::int64_t> expires_at;  ///< the current credential's; none: never
+};
+
 struct Thresholds {
   std::int64_t rotation_max_age_days = kRotationMaxAgeDays;
   std::int64_t unused_after_days = kUnusedAfterDays;
@@ -55,10 +69,10 @@ struct Thresholds {
 };
 
 struct Finding {
-  std::string kind;      ///< stale_rotation | unused | paused | idle_device
+  std::string kind;  ///< stale_rotation | unused | paused | idle_device | expiring_token | unused_token
   std::string severity;  ///< warning | info
-  std::string subject;   ///< key | device
-  std::string id;        ///< key id or device id
+  std::string subject;   ///< key | device | token
+  std::string id;        ///< key id, device id or token id
   std::string name;
   std::string detail;  ///< what was found, e.g. "last rotated 120 days ago"
   std::string action;  ///< the tool call (or CLI command) that fixes it
@@ -82,12 +96,18 @@ std::vector<Finding> key_findings(const std::vector<KeyFacts>& keys, std::int64_
 std::vector<Finding> device_findings(const std::vector<DeviceFacts>& devices, std::int64_t now_ms,
                                      const Thresholds& t);
 
+/// Findings for scoped tokens (expiring_token, then unused_token). Paused
+/// tokens are not reported as expiring (they cannot be used anyway).
+std::vector<Finding> token_findings(const std::vector<TokenFacts>& tokens, std::int64_t now_ms,
+                                    const Thresholds& t);
+
 /// The run_doctor structuredContent: `{summary: {healthy, text, keys_checked,
-/// devices_checked, warnings, notes, by_kind: {kind: count}, thresholds:
-/// {...}}, findings: [...], checks: [{check, status: ok | findings |
-/// not_available, detail}]}`.
+/// devices_checked, tokens_checked, warnings, notes, by_kind: {kind: count},
+/// thresholds: {...}}, findings: [...], checks: [{check, status: ok |
+/// findings, detail}]}`.
 boost::json::object report(const std::vector<KeyFacts>& keys,
-                           const std::vector<DeviceFacts>& devices, std::int64_t now_ms,
+                           const std::vector<DeviceFacts>& devices,
+                           const std::vector<TokenFacts>& tokens, std::int64_t now_ms,
                            const Thresholds& t);
 
 }  // namespace ve::mcp::doctor

@@ -84,6 +84,7 @@ Tool list_keys_tool() {
       {.read_only = true, .destructive = false, .idempotent = true, .open_world = false},
       "vault:read",
       &list_keys,
+      /*honours_allowed_keys=*/true,
   };
 }
 
@@ -101,6 +102,7 @@ Tool get_key_metadata_tool() {
       {.read_only = true, .destructive = false, .idempotent = true, .open_world = false},
       "vault:read",
       &get_key_metadata,
+      /*honours_allowed_keys=*/true,
   };
 }
 

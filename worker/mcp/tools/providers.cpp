@@ -56,6 +56,7 @@ Tool list_providers_tool() {
       {.read_only = true, .destructive = false, .idempotent = true, .open_world = false},
       "vault:read",
       &list_providers,
+      /*honours_allowed_keys=*/true,
   };
 }
 

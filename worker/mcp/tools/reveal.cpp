@@ -61,6 +61,7 @@ Tool reveal_key_tool() {
       {.read_only = true, .destructive = false, .idempotent = true, .open_world = false},
       "vault:read",
       &reveal_key,
+      /*honours_allowed_keys=*/true,
   };
 }
 

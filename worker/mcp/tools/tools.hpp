@@ -16,6 +16,8 @@ Tool list_keys_tool();
 Tool get_key_metadata_tool();
 // reveal.cpp
 Tool reveal_key_tool();
+// proxy.cpp
+Tool proxy_request_tool();
 // keys_store.cpp
 Tool store_key_tool();
 Tool store_oauth_credential_tool();
@@ -34,6 +36,12 @@ Tool run_doctor_tool();
 // devices.cpp
 Tool list_devices_tool();
 Tool revoke_device_tool();
+// tokens.cpp
+Tool create_token_tool();
+Tool list_tokens_tool();
+Tool pause_token_tool();
+Tool resume_token_tool();
+Tool revoke_token_tool();
 
 /// String argument `name`, or nullopt when absent, null or not a string.
 std::optional<std::string> arg_string(const boost::json::object& args, std::string_view name);
