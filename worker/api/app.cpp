@@ -97,7 +97,12 @@ async::Task<Result<void>> authorize(Ctx& ctx, Access access) {
       if (!p.ok()) co_return p.error();
       ctx.principal = std::move(p.value());
       if (access == Access::user && !ctx.principal.full_access()) {
-        co_return Error{403, "forbidden", "this token may not perform this operation"};
+        co_return Error{403, "forbidden",
+                        ctx.principal.kind == auth::Principal::Kind::scoped
+                            ? "a scoped token may only list, reveal and proxy its allowed keys; "
+                              "this needs a device master token (`apilocker register`) or the "
+                              "dashboard"
+                            : "this token may not perform this operation"};
       }
       co_return Result<void>();
     }

@@ -2,8 +2,8 @@
 
 #include "worker/crypto/sha256.hpp"
 #include "worker/oauth/tokens.hpp"
-#include "worker/tokens/credentials.hpp"
 #include "worker/store/rows.hpp"
+#include "worker/tokens/credentials.hpp"
 #include "worker/util/time.hpp"
 
 namespace ve::auth {

@@ -197,8 +197,18 @@ std::optional<std::string> metadata_url_problem(const config::Config& config,
     return std::nullopt;
   }
   if (u->scheme != "https") return "must be an https URL";
-  const std::string& h = u->host;
-  if (h.empty() || is_ip_literal(h)) {
+  // A DNS name in letters, digits and hyphens (IDNs arrive as xn--), so no
+  // percent-encoding or other spelling can hide an address; one trailing dot
+  // (the root) is ignored for the checks below.
+  std::string_view h = u->host;
+  if (!h.empty() && h.back() == '.') h.remove_suffix(1);
+  const bool ldh = !h.empty() && std::all_of(h.begin(), h.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+  });
+  if (!ldh || h.front() == '.' || h.find("..") != std::string_view::npos) {
+    return "must name its host by a DNS name (letters, digits, hyphens and dots)";
+  }
+  if (is_ip_literal(h)) {
     return "must name its host by DNS name: IP addresses are refused (private and loopback "
            "networks are never fetched)";
   }

@@ -30,10 +30,11 @@ void count_in(std::vector<async::Statement>& batch, const std::string& bucket,
               std::int64_t window) {
   batch.push_back(
       {"DELETE FROM rate_limits WHERE bucket = ?1 AND window_start < ?2", {bucket, window}});
-  batch.push_back({"INSERT INTO rate_limits (bucket, window_start, count) VALUES (?1, ?2, 1) "
-                   "ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + 1 "
-                   "RETURNING count",
-                   {bucket, window}});
+  batch.push_back(
+      {"INSERT INTO rate_limits (bucket, window_start, count) VALUES (?1, ?2, 1) "
+       "ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + 1 "
+       "RETURNING count",
+       {bucket, window}});
 }
 }  // namespace
 
@@ -63,8 +64,7 @@ async::Task<Result<void>> consume(api::Ctx& ctx, Action action) {
   auto refuse = [&](const std::string& whose, std::int64_t limit) {
     return Error{429, "rate_limited",
                  "rate limit reached: at most " + std::to_string(limit) + " " + name +
-                     " requests per minute " + whose + "; retry in " + std::to_string(retry) +
-                     " s",
+                     " requests per minute " + whose + "; retry in " + std::to_string(retry) + " s",
                  retry};
   };
   if (count_at(1) > l.per_user) co_return refuse("per user", l.per_user);

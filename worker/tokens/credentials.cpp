@@ -21,8 +21,10 @@ struct Cadence {
   std::int64_t access_ms;  ///< 0: never expires
 };
 constexpr std::array kCadences = {
-    Cadence{Rotation::static_, "static", 0},   Cadence{Rotation::hourly, "hourly", kHourMs},
-    Cadence{Rotation::daily, "daily", kDayMs}, Cadence{Rotation::weekly, "weekly", 7 * kDayMs},
+    Cadence{Rotation::static_, "static", 0},
+    Cadence{Rotation::hourly, "hourly", kHourMs},
+    Cadence{Rotation::daily, "daily", kDayMs},
+    Cadence{Rotation::weekly, "weekly", 7 * kDayMs},
     Cadence{Rotation::monthly, "monthly", 30 * kDayMs},
 };
 
@@ -39,11 +41,11 @@ async::Statement insert_if(const std::string& token_id, std::string_view kind,
                            const std::string& credential, async::SqlValue expires_at,
                            std::int64_t now, const std::string& condition,
                            const std::vector<async::SqlValue>& params) {
-  async::Statement s{"INSERT INTO scoped_token_credentials (hash, token_id, kind, created_at, "
-                     "expires_at) SELECT ?, ?, ?, ?, ? WHERE " +
-                         condition,
-                     {auth::credential_hash(credential), token_id, std::string(kind), now,
-                      std::move(expires_at)}};
+  async::Statement s{
+      "INSERT INTO scoped_token_credentials (hash, token_id, kind, created_at, "
+      "expires_at) SELECT ?, ?, ?, ?, ? WHERE " +
+          condition,
+      {auth::credential_hash(credential), token_id, std::string(kind), now, std::move(expires_at)}};
   s.params.insert(s.params.end(), params.begin(), params.end());
   return s;
 }
@@ -105,11 +107,12 @@ async::Task<Result<auth::Principal>> scoped_principal(api::Ctx& ctx, std::string
                        " AND revoked_at IS NULL AND paused_at IS NULL AND (last_used_at IS NULL "
                        "OR last_used_at < ?3)",
                    {hash, now, now - kLastUsedGranularityMs}});
-  batch.push_back({"SELECT t.id, t.user_id, t.name, t.paused_at, t.revoked_at, c.expires_at, "
-                   "u.email FROM scoped_token_credentials c JOIN scoped_tokens t ON t.id = "
-                   "c.token_id JOIN users u ON u.id = t.user_id WHERE c.hash = ?1 AND c.kind = "
-                   "'access'",
-                   {hash}});
+  batch.push_back(
+      {"SELECT t.id, t.user_id, t.name, t.paused_at, t.revoked_at, c.expires_at, "
+       "u.email FROM scoped_token_credentials c JOIN scoped_tokens t ON t.id = "
+       "c.token_id JOIN users u ON u.id = t.user_id WHERE c.hash = ?1 AND c.kind = "
+       "'access'",
+       {hash}});
   batch.push_back(
       {"SELECT key_id FROM scoped_token_keys WHERE token_id = " + of_credential, {hash}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
@@ -126,8 +129,9 @@ async::Task<Result<auth::Principal>> scoped_principal(api::Ctx& ctx, std::string
   }
   if (store::integer(t, 0, "paused_at")) {
     co_return Error{403, "token_paused",
-                    "the scoped token '" + name + "' is paused: resume it with POST "
-                    "/v1/tokens/:id/resume (or `resume_token`)"};
+                    "the scoped token '" + name +
+                        "' is paused: resume it with POST "
+                        "/v1/tokens/:id/resume (or `resume_token`)"};
   }
   auth::Principal p;
   p.kind = auth::Principal::Kind::scoped;

@@ -103,15 +103,16 @@ async::Task<http::Response> set_paused(Ctx& ctx, bool pause) {
                        " WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL" + other_state,
                    pause ? std::vector<async::SqlValue>{id, user, util::now_ms()}
                          : std::vector<async::SqlValue>{id, user}});
-  batch.push_back({"SELECT id FROM scoped_tokens WHERE id = ?1 AND user_id = ?2 AND revoked_at IS "
-                   "NULL",
-                   {id, user}});
+  batch.push_back(
+      {"SELECT id FROM scoped_tokens WHERE id = ?1 AND user_id = ?2 AND revoked_at IS "
+       "NULL",
+       {id, user}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return http::error(rows.error());
   if (rows.value()[2].rows.empty()) co_return http::error(no_token(id));
   if (rows.value()[1].changes != 1) {
-    co_return http::error(conflict(std::string("the token is already ") +
-                                   (pause ? "paused" : "active")));
+    co_return http::error(
+        conflict(std::string("the token is already ") + (pause ? "paused" : "active")));
   }
   co_return http::json(200, bj::object{{"id", id}, {"paused", pause}});
 }
@@ -129,14 +130,15 @@ Handler create_token(Ctx& ctx) {
   const std::string& user = ctx.principal.user_id;
 
   std::vector<async::Statement> batch;
-  batch.push_back({"INSERT INTO scoped_tokens (id, user_id, name, rotation_type, created_at) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5)",
-                   {id, user, req.value().name,
-                    std::string(rotation_name(req.value().rotation)), now}});
+  batch.push_back(
+      {"INSERT INTO scoped_tokens (id, user_id, name, rotation_type, created_at) "
+       "VALUES (?1, ?2, ?3, ?4, ?5)",
+       {id, user, req.value().name, std::string(rotation_name(req.value().rotation)), now}});
   // Only the user's own keys can be inserted (the SELECT is keyed by user_id).
-  async::Statement allowed{"INSERT INTO scoped_token_keys (token_id, key_id) SELECT ?1, id FROM "
-                           "keys WHERE user_id = ?2 AND id IN (",
-                           {id, user}};
+  async::Statement allowed{
+      "INSERT INTO scoped_token_keys (token_id, key_id) SELECT ?1, id FROM "
+      "keys WHERE user_id = ?2 AND id IN (",
+      {id, user}};
   std::size_t n = 3;
   for (const auto& [key_id, name] : keys.value()) {
     allowed.sql += (n == 3 ? "?" : ", ?") + std::to_string(n++);
@@ -197,9 +199,10 @@ Handler revoke_token(Ctx& ctx) {
   if (!audit_row) co_return http::error(Error{});
   std::vector<async::Statement> batch;
   batch.push_back(std::move(*audit_row));
-  batch.push_back({"UPDATE scoped_tokens SET revoked_at = ?3, revoked_reason = 'user' WHERE id = "
-                   "?1 AND user_id = ?2 AND revoked_at IS NULL",
-                   {id, user, util::now_ms()}});
+  batch.push_back(
+      {"UPDATE scoped_tokens SET revoked_at = ?3, revoked_reason = 'user' WHERE id = "
+       "?1 AND user_id = ?2 AND revoked_at IS NULL",
+       {id, user, util::now_ms()}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return http::error(rows.error());
   if (rows.value()[1].changes != 1) co_return http::error(no_token(id));

@@ -26,9 +26,10 @@ Error invalid(std::string message) {
 
 async::Task<http::Response> revoke_for_reuse(Ctx& ctx, const std::string& token_id) {
   std::vector<async::Statement> batch;
-  batch.push_back({"UPDATE scoped_tokens SET revoked_at = ?1, revoked_reason = 'refresh_reuse' "
-                   "WHERE id = ?2 AND revoked_at IS NULL",
-                   {util::now_ms(), token_id}});
+  batch.push_back(
+      {"UPDATE scoped_tokens SET revoked_at = ?1, revoked_reason = 'refresh_reuse' "
+       "WHERE id = ?2 AND revoked_at IS NULL",
+       {util::now_ms(), token_id}});
   batch.push_back(audit::insert(ctx, {.action = "token.refresh_reuse", .status = 401}));
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return http::error(rows.error());
@@ -45,10 +46,11 @@ Handler refresh_token(Ctx& ctx) {
   if (!presented.ok()) co_return http::error(presented.error());
   const std::string hash = auth::credential_hash(presented.value());
   std::vector<async::Statement> read;
-  read.push_back({"SELECT t.id, t.user_id, t.name, t.rotation_type, t.paused_at, t.revoked_at, "
-                  "c.expires_at, c.used_at FROM scoped_token_credentials c JOIN scoped_tokens t "
-                  "ON t.id = c.token_id WHERE c.hash = ?1 AND c.kind = 'refresh'",
-                  {hash}});
+  read.push_back(
+      {"SELECT t.id, t.user_id, t.name, t.rotation_type, t.paused_at, t.revoked_at, "
+       "c.expires_at, c.used_at FROM scoped_token_credentials c JOIN scoped_tokens t "
+       "ON t.id = c.token_id WHERE c.hash = ?1 AND c.kind = 'refresh'",
+       {hash}});
   auto rows = co_await ctx.io.d1_batch(std::move(read));
   if (!rows.ok()) co_return http::error(rows.error());
   const auto& r = rows.value()[0];
@@ -68,7 +70,8 @@ Handler refresh_token(Ctx& ctx) {
     co_return http::error(invalid("the refresh token has expired: create a new scoped token"));
   }
   if (store::integer(r, 0, "paused_at")) {
-    co_return http::error(Error{403, "token_paused", "the scoped token is paused: resume it first"});
+    co_return http::error(
+        Error{403, "token_paused", "the scoped token is paused: resume it first"});
   }
   auto rotation = parse_rotation(store::text_or_empty(r, 0, "rotation_type"));
   if (!rotation || !access_lifetime_ms(*rotation)) {
@@ -79,12 +82,13 @@ Handler refresh_token(Ctx& ctx) {
   const std::string unspent =
       "EXISTS (SELECT 1 FROM scoped_token_credentials WHERE hash = ? AND used_at IS NULL)";
   auto batch = insert_credentials_if(id, minted.value(), *rotation, now, unspent, {hash});
-  auto audit_row = auth::insert_only_if(audit::insert(ctx, {.action = "token.refresh"}), unspent,
-                                        {hash});
+  auto audit_row =
+      auth::insert_only_if(audit::insert(ctx, {.action = "token.refresh"}), unspent, {hash});
   if (audit_row) batch.push_back(std::move(*audit_row));
-  batch.push_back({"UPDATE scoped_token_credentials SET used_at = ?1 WHERE hash = ?2 AND used_at "
-                   "IS NULL",
-                   {now, hash}});
+  batch.push_back(
+      {"UPDATE scoped_token_credentials SET used_at = ?1 WHERE hash = ?2 AND used_at "
+       "IS NULL",
+       {now, hash}});
   auto done = co_await ctx.io.d1_batch(std::move(batch));
   if (!done.ok()) co_return http::error(done.error());
   if (done.value().back().changes != 1) co_return co_await revoke_for_reuse(ctx, id);

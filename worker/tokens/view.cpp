@@ -17,15 +17,17 @@ bj::value iso_or_null(const std::optional<std::int64_t>& ms) {
 
 async::Task<Result<std::vector<TokenView>>> load_tokens(api::Ctx& ctx) {
   std::vector<async::Statement> batch;
-  batch.push_back({"SELECT t.id, t.name, t.rotation_type, t.created_at, t.last_used_at, "
-                   "t.paused_at, t.revoked_at, (SELECT MAX(c.expires_at) FROM "
-                   "scoped_token_credentials c WHERE c.token_id = t.id AND c.kind = 'access') AS "
-                   "current_expires_at FROM scoped_tokens t WHERE t.user_id = ?1 ORDER BY "
-                   "t.created_at DESC, t.id",
-                   {ctx.principal.user_id}});
-  batch.push_back({"SELECT sk.token_id, k.id, k.name FROM scoped_token_keys sk JOIN keys k ON "
-                   "k.id = sk.key_id WHERE k.user_id = ?1 ORDER BY k.name",
-                   {ctx.principal.user_id}});
+  batch.push_back(
+      {"SELECT t.id, t.name, t.rotation_type, t.created_at, t.last_used_at, "
+       "t.paused_at, t.revoked_at, (SELECT MAX(c.expires_at) FROM "
+       "scoped_token_credentials c WHERE c.token_id = t.id AND c.kind = 'access') AS "
+       "current_expires_at FROM scoped_tokens t WHERE t.user_id = ?1 ORDER BY "
+       "t.created_at DESC, t.id",
+       {ctx.principal.user_id}});
+  batch.push_back(
+      {"SELECT sk.token_id, k.id, k.name FROM scoped_token_keys sk JOIN keys k ON "
+       "k.id = sk.key_id WHERE k.user_id = ?1 ORDER BY k.name",
+       {ctx.principal.user_id}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return rows.error();
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> keys;
@@ -54,7 +56,8 @@ async::Task<Result<std::vector<TokenView>>> load_tokens(api::Ctx& ctx) {
 
 bj::object token_json(const TokenView& t) {
   bj::array keys;
-  for (const auto& [id, name] : t.allowed_keys) keys.push_back(bj::object{{"id", id}, {"name", name}});
+  for (const auto& [id, name] : t.allowed_keys)
+    keys.push_back(bj::object{{"id", id}, {"name", name}});
   return {{"id", t.id},
           {"name", t.name},
           {"rotation_type", t.rotation_type},

@@ -42,7 +42,7 @@ TEST_CASE("mcp tools rpc: tools/list serves every vault tool with valid schemas"
       listed.emplace(t.at("name").as_string());
       CHECK(t.at("inputSchema").at("type") == "object");
       CHECK(t.at("outputSchema").at("type") == "object");
-      CHECK(t.at("annotations").at("openWorldHint") == false);
+      CHECK(t.at("annotations").at("openWorldHint") == (t.at("name") == "proxy_request"));
     }
     if (!res.contains("nextCursor")) break;
     params = {{"cursor", res.at("nextCursor")}};

@@ -56,13 +56,23 @@ std::string error_of(const ToolResult& r) {
 
 TEST_CASE("mcp tools: catalog names and schemas and honest annotations", "[mcp][tools]") {
   const std::set<std::string> expected = {
-      "list_keys",      "get_key_metadata", "reveal_key", "store_key",    "store_oauth_credential",
-      "rename_key",     "rotate_key",       "pause_key",  "resume_key",   "delete_key",
-      "list_providers", "get_activity",     "run_doctor", "list_devices", "revoke_device"};
+      "list_keys",     "get_key_metadata", "reveal_key",
+      "proxy_request", "store_key",        "store_oauth_credential",
+      "rename_key",    "rotate_key",       "pause_key",
+      "resume_key",    "delete_key",       "list_providers",
+      "get_activity",  "run_doctor",       "list_devices",
+      "revoke_device", "create_token",     "list_tokens",
+      "pause_token",   "resume_token",     "revoke_token"};
   const std::set<std::string> read_only = {"list_keys",      "get_key_metadata", "reveal_key",
                                            "list_providers", "get_activity",     "run_doctor",
-                                           "list_devices"};
-  const std::set<std::string> destructive = {"rotate_key", "delete_key", "revoke_device"};
+                                           "list_devices",   "list_tokens"};
+  const std::set<std::string> destructive = {"rotate_key", "delete_key", "revoke_device",
+                                             "revoke_token", "proxy_request"};
+  // Only proxy_request reaches outside the vault (a provider's API), with its own scope.
+  const std::set<std::string> open_world = {"proxy_request"};
+  // The tools a scoped token may call: those that stay within its allowed keys.
+  const std::set<std::string> per_key = {"list_keys", "get_key_metadata", "reveal_key",
+                                         "proxy_request", "list_providers"};
   std::set<std::string> names;
   for (const auto& t : ve::mcp::vault_tools()) {
     const std::string name(t.name);
@@ -93,8 +103,11 @@ TEST_CASE("mcp tools: catalog names and schemas and honest annotations", "[mcp][
     CHECK(out.as_object().contains("required"));
     CHECK(t.annotations.read_only == (read_only.count(name) == 1));
     CHECK(t.annotations.destructive == (destructive.count(name) == 1));
-    CHECK_FALSE(t.annotations.open_world);
-    CHECK(t.scope == (t.annotations.read_only ? "vault:read" : "vault:write"));
+    CHECK(t.annotations.open_world == (open_world.count(name) == 1));
+    CHECK(t.honours_allowed_keys == (per_key.count(name) == 1));
+    CHECK(t.scope == (open_world.count(name) == 1 ? "vault:proxy"
+                      : t.annotations.read_only   ? "vault:read"
+                                                  : "vault:write"));
   }
   CHECK(names == expected);
   // reveal_key is read-only but says plainly that it exposes the secret.
@@ -390,8 +403,11 @@ TEST_CASE("mcp tools: OAuth scopes and token kinds decide what may run", "[mcp][
   CHECK(call_tool(host, a, "reveal_key", {{"key", "K1"}}, writer).status == 403);
   CHECK_FALSE(call_tool(host, a, "pause_key", {{"key", "K1"}}, writer).is_error);
 
+  // A scoped token without allowed keys: the per-key tools see nothing, the rest refuse.
   const auto scoped = principal_of(a, Kind::scoped);
-  for (const char* tool : {"list_keys", "run_doctor", "list_devices"}) {
+  CHECK(checked("list_keys", call_tool(host, a, "list_keys", {}, scoped)).at("count") == 0);
+  CHECK(call_tool(host, a, "reveal_key", {{"key", "K1"}}, scoped).is_error);
+  for (const char* tool : {"run_doctor", "list_devices", "list_tokens"}) {
     auto r = call_tool(host, a, tool, {}, scoped);
     INFO(tool);
     CHECK(r.status == 403);

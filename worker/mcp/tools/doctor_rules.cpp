@@ -170,19 +170,17 @@ std::vector<Finding> token_findings(const std::vector<TokenFacts>& tokens, std::
 }
 
 bj::object report(const std::vector<KeyFacts>& keys, const std::vector<DeviceFacts>& devices,
-                  const std::vector<TokenFacts>& tokens, std::int64_t now_ms,
-                  const Thresholds& t) {
+                  const std::vector<TokenFacts>& tokens, std::int64_t now_ms, const Thresholds& t) {
   std::vector<Finding> all = key_findings(keys, now_ms, t);
   for (auto& f : device_findings(devices, now_ms, t)) all.push_back(std::move(f));
   for (auto& f : token_findings(tokens, now_ms, t)) all.push_back(std::move(f));
 
-  std::array<std::pair<std::string_view, std::size_t>, 6> by_kind = {
-      {{"stale_rotation", 0},
-       {"unused", 0},
-       {"paused", 0},
-       {"idle_device", 0},
-       {"expiring_token", 0},
-       {"unused_token", 0}}};
+  std::array<std::pair<std::string_view, std::size_t>, 6> by_kind = {{{"stale_rotation", 0},
+                                                                      {"unused", 0},
+                                                                      {"paused", 0},
+                                                                      {"idle_device", 0},
+                                                                      {"expiring_token", 0},
+                                                                      {"unused_token", 0}}};
   std::size_t warnings = 0;
   bj::array findings;
   for (const auto& f : all) {

@@ -69,7 +69,8 @@ struct Thresholds {
 };
 
 struct Finding {
-  std::string kind;  ///< stale_rotation | unused | paused | idle_device | expiring_token | unused_token
+  std::string
+      kind;  ///< stale_rotation | unused | paused | idle_device | expiring_token | unused_token
   std::string severity;  ///< warning | info
   std::string subject;   ///< key | device | token
   std::string id;        ///< key id, device id or token id

@@ -27,7 +27,8 @@ async::Task<ToolResult> list_tokens(CallCtx& ctx, const bj::object&) {
       co_await rest_call(ctx, {"GET", "/v1/tokens", {}, {}, {}, &tokens::handlers::list_tokens});
   if (!r.ok()) co_return failed(r.error());
   bj::array list;
-  if (auto* t = r.value().if_contains("tokens"); t && t->is_array()) list = std::move(t->as_array());
+  if (auto* t = r.value().if_contains("tokens"); t && t->is_array())
+    list = std::move(t->as_array());
   bj::object out;
   out["count"] = list.size();
   out["tokens"] = std::move(list);
@@ -39,8 +40,8 @@ async::Task<ToolResult> on_token(CallCtx& ctx, const bj::object& args, std::stri
   std::optional<bj::object> body;
   if (method == "POST") body = bj::object{};
   auto r = co_await rest_call(
-      ctx, {method, route, {arg_string(args, "token_id").value_or("")}, {}, std::move(body),
-            handler});
+      ctx,
+      {method, route, {arg_string(args, "token_id").value_or("")}, {}, std::move(body), handler});
   if (!r.ok()) co_return failed(r.error());
   co_return ToolResult::success(std::move(r.value()));
 }
@@ -65,8 +66,9 @@ constexpr const char* kAllowedKeys =
 
 const std::string& token_schema() {
   static const std::string s =
-      std::string(R"({"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},)"
-                  R"("rotation_type":{"type":"string","enum":["static","hourly","daily","weekly","monthly"]},)") +
+      std::string(
+          R"({"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},)"
+          R"("rotation_type":{"type":"string","enum":["static","hourly","daily","weekly","monthly"]},)") +
       kAllowedKeys +
       R"(,"created_at":{"type":"string"},"last_used_at":{"type":["string","null"]},)"
       R"("paused_at":{"type":["string","null"]},"revoked":{"type":"boolean"},"revoked_at":{"type":["string","null"]},)"
@@ -83,8 +85,9 @@ constexpr const char* kStateOutput =
 
 Tool create_token_tool() {
   static const std::string output =
-      std::string(R"({"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},)"
-                  R"("rotation_type":{"type":"string"},)") +
+      std::string(
+          R"({"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},)"
+          R"("rotation_type":{"type":"string"},)") +
       kAllowedKeys +
       R"(,"token":{"type":"string","description":"The SECRET token, shown once"},)"
       R"("refresh_token":{"type":"string","description":"Rotating tokens only: SECRET, exchange at POST /v1/tokens/refresh"},)"
@@ -101,7 +104,7 @@ Tool create_token_tool() {
       "elsewhere.",
       R"({"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":100,"description":"What the token is for, e.g. 'billing-worker'."},)"
       R"("keys":{"type":"array","minItems":1,"maxItems":50,"items":{"type":"string","minLength":1,"maxLength":256},"description":"Names or ids of the keys it may use."},)"
-      R"("rotation":{"type":"string","enum":["static","hourly","daily","weekly","monthly"],"default":"static"}},)"
+      R"("rotation":{"type":"string","enum":["static","hourly","daily","weekly","monthly"],"default":"static","description":"How often its credential expires and must be refreshed; static never expires."}},)"
       R"("required":["name","keys"],"additionalProperties":false})",
       output,
       {.read_only = false, .destructive = false, .idempotent = false, .open_world = false},

@@ -1,0 +1,174 @@
+// Redaction of a key from a provider's response (docs/proxy.md step 6):
+// every encoded form, overlapping and adjacent occurrences, regex- and
+// JSON-special characters, and the count of markers.
+// Runs on the host and inside wasm: no host-only includes.
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "worker/crypto/encoding.hpp"
+#include "worker/http/message.hpp"
+#include "worker/proxy/scrub.hpp"
+
+using namespace ve;
+using namespace ve::proxy;
+
+namespace {
+
+/// An injection rule with every field set (header, prefix, param, username).
+vault::Auth rule(vault::AuthKind kind, std::string_view header = "", std::string_view prefix = "",
+                 std::string_view param = "", std::string_view username = "") {
+  vault::Auth a;
+  a.kind = kind;
+  a.header = header;
+  a.prefix = prefix;
+  a.param = param;
+  a.username = username;
+  return a;
+}
+
+const vault::Auth kBearer = rule(vault::AuthKind::bearer);
+
+/// scrub() of `text` for `secret`; returns the text, count in `n`.
+std::string scrubbed(std::string text, std::string_view secret, std::size_t& n,
+                     const vault::Auth& auth = kBearer) {
+  auto forms = secret_forms(secret, auth);
+  n = scrub(text, forms);
+  wipe_forms(forms);
+  return text;
+}
+
+std::string json_inner(std::string_view s) {
+  std::string j = boost::json::serialize(boost::json::string_view(s.data(), s.size()));
+  return j.substr(1, j.size() - 2);
+}
+
+}  // namespace
+
+TEST_CASE("proxy scrub: raw occurrences, adjacent and overlapping", "[proxy][scrub]") {
+  std::size_t n = 0;
+  CHECK(scrubbed("key=sk-abc123XYZ!", "sk-abc123XYZ", n) == "key=[REDACTED]!");
+  CHECK(n == 1);
+  CHECK(scrubbed("sk-abc123XYZsk-abc123XYZ", "sk-abc123XYZ", n) == "[REDACTED][REDACTED]");
+  CHECK(n == 2);
+  CHECK(scrubbed("nothing here", "sk-abc123XYZ", n) == "nothing here");
+  CHECK(n == 0);
+  // Overlapping occurrences of a periodic value become one marker and leave nothing.
+  CHECK(scrubbed("xabababababy", "ababab", n) == "x[REDACTED]y");
+  CHECK(n == 1);
+  CHECK(scrubbed("aaaaa", "aaa", n) == "[REDACTED]");
+  CHECK(n == 1);
+  CHECK(scrubbed("", "secret-value", n).empty());
+  CHECK(n == 0);
+}
+
+TEST_CASE("proxy scrub: special characters are matched literally", "[proxy][scrub]") {
+  std::size_t n = 0;
+  const std::string secret = R"(a.b*c+d?e(f)[g]{h}|i^j$k\l"m/n)";
+  CHECK(scrubbed("<" + secret + ">", secret, n) == "<[REDACTED]>");
+  CHECK(n == 1);
+  CHECK(scrubbed("aXbYcZd", secret, n) == "aXbYcZd");  // no regex semantics
+  // JSON-escaped (quote, backslash, and "\/" as some serializers write it).
+  const std::string escaped = json_inner(secret);
+  CHECK(escaped != secret);
+  CHECK(scrubbed(R"({"echo":")" + escaped + R"("})", secret, n) == R"({"echo":"[REDACTED]"})");
+  CHECK(n == 1);
+  std::string slashed = escaped;
+  slashed.replace(slashed.find('/'), 1, "\\/");
+  CHECK(scrubbed(R"({"e":")" + slashed + "\"}", secret, n) == R"({"e":"[REDACTED]"})");
+  // Control characters in a value: JSON \n and \u0001 forms.
+  const std::string ctl = std::string("line1\nline2\x01tail");
+  CHECK(scrubbed("[" + json_inner(ctl) + "]", ctl, n) == "[[REDACTED]]");
+}
+
+TEST_CASE("proxy scrub: every encoded form", "[proxy][scrub]") {
+  const std::string secret = "sk-live_0123456789abcdef+/=~? end";
+  std::size_t n = 0;
+  const std::string b64 = crypto::base64_encode(secret);
+  std::string b64_nopad = b64;
+  while (b64_nopad.back() == '=') b64_nopad.pop_back();
+  const std::string url = crypto::base64url_encode(secret);
+  std::string url_pad = url;
+  while (url_pad.size() % 4 != 0) url_pad.push_back('=');
+  const std::string pct = http::url_encode(secret);
+  std::string pct_lower = pct;
+  for (std::size_t i = 0; i + 2 < pct_lower.size(); ++i) {
+    if (pct_lower[i] == '%') {
+      for (std::size_t k = i + 1; k <= i + 2; ++k)
+        if (pct_lower[k] >= 'A' && pct_lower[k] <= 'F') pct_lower[k] += 32;
+    }
+  }
+  std::string plus = pct;
+  plus.replace(plus.find("%20"), 3, "+");
+  for (const std::string& form :
+       {secret, b64, b64_nopad, url, url_pad, pct, pct_lower, plus, json_inner(secret)}) {
+    INFO("form #" << form.size());
+    const std::string out = scrubbed("<" + form + ">", secret, n);
+    CHECK(out == "<[REDACTED]>");
+    CHECK(n == 1);
+  }
+  // base64 of the value inside a longer encoded text, at each byte offset.
+  for (const std::string& prefix : {std::string(""), std::string("u"), std::string("us"),
+                                    std::string("Bearer "), std::string("user:")}) {
+    INFO("prefix length " << prefix.size());
+    for (const std::string& enc : {crypto::base64_encode(prefix + secret + "!!"),
+                                   crypto::base64url_encode(prefix + secret + "?")}) {
+      const std::string out = scrubbed(enc, secret, n);
+      CHECK(n >= 1);
+      CHECK(out.find("[REDACTED]") != std::string::npos);
+      // What is left of the encoding holds at most 3 characters next to a marker.
+      const auto at = out.find("[REDACTED]");
+      CHECK(at <= 3 + prefix.size() * 4 / 3 + 1);
+    }
+  }
+}
+
+TEST_CASE("proxy scrub: basic auth credentials", "[proxy][scrub]") {
+  std::size_t n = 0;
+  const vault::Auth with_user = rule(vault::AuthKind::basic, "", "", "", "api");
+  const std::string secret = "key-0123456789";
+  const std::string sent = crypto::base64_encode("api:" + secret);
+  CHECK(scrubbed("Authorization: Basic " + sent, secret, n, with_user) ==
+        "Authorization: [REDACTED]");
+  CHECK(n == 1);
+  const vault::Auth no_user = rule(vault::AuthKind::basic);
+  const std::string pair = "AC0123:authtoken99";
+  CHECK(scrubbed("echo " + crypto::base64_encode(pair), pair, n, no_user) == "echo [REDACTED]");
+  CHECK(n == 1);
+}
+
+TEST_CASE("proxy scrub: headers and a marker-edge re-occurrence", "[proxy][scrub]") {
+  const std::string secret = "tok-SECRET-42";
+  auto forms = secret_forms(secret, kBearer);
+  async::Headers headers = {{"location", "https://x/cb?token=" + secret},
+                            {"x-echo", "Bearer " + secret},
+                            {"x-b64", crypto::base64_encode(secret)},
+                            {"content-type", "text/plain"},
+                            {"x-" + secret, "named after the key"}};
+  CHECK(scrub_headers(headers, forms) == 4);
+  REQUIRE(headers.size() == 4);
+  CHECK(headers[0].second == "https://x/cb?token=[REDACTED]");
+  CHECK(headers[1].second == "[REDACTED]");  // the injected credential as a whole
+  CHECK(headers[2].second == "[REDACTED]");
+  CHECK(headers[3].second == "text/plain");
+  wipe_forms(forms);
+  CHECK(forms.empty());
+
+  // A value that re-forms across the marker's edge is scrubbed again.
+  std::size_t n = 0;
+  const std::string edge = "ED]abc";
+  const std::string out = scrubbed("ED]abcabc", edge, n);
+  CHECK(out.find(edge) == std::string::npos);
+  CHECK(n >= 1);
+}
+
+TEST_CASE("proxy scrub: forms are longest first and unique", "[proxy][scrub]") {
+  auto forms = secret_forms("abcdef-123456", kBearer);
+  REQUIRE_FALSE(forms.empty());
+  for (std::size_t i = 1; i < forms.size(); ++i) CHECK(forms[i - 1].size() >= forms[i].size());
+  for (std::size_t i = 0; i < forms.size(); ++i) {
+    for (std::size_t k = i + 1; k < forms.size(); ++k) CHECK(forms[i] != forms[k]);
+  }
+  CHECK(secret_forms("", kBearer).empty());
+}
