@@ -68,10 +68,13 @@ async function kvEntries() {
   return out;
 }
 
-/** Every cell of every table, as text. */
+/**
+ * Every cell of every table, as text — except `devices` (last_used_at moves on
+ * every request) and `rate_limits` (every reveal attempt counts, refused or not).
+ */
 async function d1Dump() {
   const tables = await worker.db.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'devices'",
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT IN ('devices', 'rate_limits')",
   ).all();
   let dump = '';
   for (const { name } of tables.results) {

@@ -1,4 +1,8 @@
-// tools/bench/run helper: registers a device on the freshly started server
+// tools/bench/run helper, two steps.
+//
+// Step 1 (before the first rows):
+//   node tools/bench/prepare.mjs <base-url> <out.json>
+// registers a device on the freshly started server
 // (device flow + the headless browser of the e2e suite), stores one API key
 // with a random, clearly fake value, checks that list and reveal answer 200,
 // checks that the MCP requests the bench sends (tools/list, tools/call
@@ -11,16 +15,41 @@
 // the file named by argv[3] (mode 600). `mcp` / `oauth` are false when those
 // checks failed (the reason is printed), and the run then reports those routes
 // as not measured.
-//   node tools/bench/prepare.mjs <base-url> <out.json>
+//
+// Step 2 (after the list/reveal/MCP rows, so those still see exactly one key):
+//   node tools/bench/prepare.mjs --proxy <base-url> <auth.json> <upstream-url>
+// with the master token of step 1 (read from auth.json), stores a second key
+// for the proxy rows (provider "custom", auth_header_type "bearer", base_url
+// the loopback bench upstream: plain http to 127.0.0.1 is allowed because the
+// dev server runs with ENVIRONMENT=development), creates a scoped token
+// allowed only that key (POST /v1/tokens), checks that every proxy request the
+// bench sends (PROXY_* below: REST with the scoped token and with the master
+// token, MCP tools/call proxy_request with the master token) reaches the
+// upstream and comes back 200 with its body, and adds {proxy_key,
+// proxy_token, proxy_body, proxy_path, proxy_mcp_body, proxy_rest,
+// proxy_rest_master, proxy_mcp} to auth.json. A false flag means that row is
+// not measured (reason printed).
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 import { api, registerDevice } from '../../tests/e2e/lib/api.mjs';
 import { oauthFlow } from '../../tests/e2e/lib/oauth.mjs';
 
+// The proxied request, the same for every proxy row and for upstream_direct
+// (tools/bench/run reads these from auth.json). UPSTREAM_MARK is in every
+// answer of tools/bench/upstream.mjs.
+const PROXY_PATH = '/v1/echo';
+const PROXY_BODY = '{"model":"bench","input":"hello"}';
+const UPSTREAM_MARK = 'vaultedge-bench-upstream';
+
+if (process.argv[2] === '--proxy') {
+  await prepareProxy(...process.argv.slice(3));
+  process.exit(0);
+}
+
 const [base, out] = process.argv.slice(2);
 if (!base || !out) {
-  console.error('usage: prepare.mjs <base-url> <out.json>');
+  console.error('usage: prepare.mjs <base-url> <out.json> | prepare.mjs --proxy <base-url> <auth.json> <upstream-url>');
   process.exit(2);
 }
 
@@ -77,3 +106,66 @@ try {
 }
 writeFileSync(out, JSON.stringify({ token, key, mcp, oauth_token: oauthToken, oauth }), { mode: 0o600 });
 console.error(`bench: registered ${dev.email}, stored ${key}${mcp ? ', MCP answers' : ''}${oauth ? ', OAuth token works' : ''}`);
+
+/** Step 2: the proxy key, the scoped token, and the checks of the proxy rows. */
+async function prepareProxy(base, file, upstream) {
+  if (!base || !file || !upstream) {
+    console.error('usage: prepare.mjs --proxy <base-url> <auth.json> <upstream-url>');
+    process.exit(2);
+  }
+  const auth = JSON.parse(readFileSync(file, 'utf8'));
+  const token = auth.token;
+  const name = 'BENCH_PROXY_KEY';
+  const stored = await api(base, 'POST', '/v1/keys', {
+    token,
+    body: {
+      name, provider: 'custom', auth_header_type: 'bearer', base_url: upstream,
+      credential_type: 'api_key', key: `sk-test-bench-proxy-${randomBytes(20).toString('hex')}`,
+    },
+  });
+  if (stored.status !== 201 && stored.status !== 200) throw new Error(`POST /v1/keys (proxy key) → ${stored.status} ${stored.text.slice(0, 200)}`);
+  const keyId = stored.json?.id;
+  if (typeof keyId !== 'string') throw new Error(`POST /v1/keys (proxy key): no id in ${stored.text.slice(0, 200)}`);
+  const scoped = await api(base, 'POST', '/v1/tokens', { token, body: { name: 'bench-proxy', allowed_keys: [keyId] } });
+  const scopedToken = scoped.json?.token;
+  if (scoped.status !== 201 || typeof scopedToken !== 'string') {
+    throw new Error(`POST /v1/tokens → ${scoped.status} ${scoped.text.slice(0, 200)}`);
+  }
+
+  // REST, exactly as tools/bench/run sends it (wrk.lua: Content-Type JSON,
+  // bearer, X-Locker-Forward-Path from BENCH_HEADERS).
+  const rest = async (t) => {
+    const r = await api(base, 'POST', `/v1/proxy/${keyId}`, { token: t, body: PROXY_BODY, headers: { 'X-Locker-Forward-Path': PROXY_PATH } });
+    return r.status === 200 && r.text.includes(UPSTREAM_MARK) ? null : `${r.status} ${r.text.slice(0, 200)}`;
+  };
+  const proxyRest = await rest(scopedToken);
+  if (proxyRest) console.error(`bench: POST /v1/proxy/${keyId} with the scoped token → ${proxyRest}: proxy_rest will not be measured`);
+  const proxyRestMaster = await rest(token);
+  if (proxyRestMaster) console.error(`bench: POST /v1/proxy/${keyId} with the master token → ${proxyRestMaster}: proxy_rest_master will not be measured`);
+
+  // A scoped token must not reach the first key: the token really is scoped.
+  const other = await api(base, 'POST', `/v1/proxy/${auth.key}`, { token: scopedToken, body: PROXY_BODY, headers: { 'X-Locker-Forward-Path': PROXY_PATH } });
+  if (other.status !== 403 && other.status !== 400) {
+    throw new Error(`the scoped token used ${auth.key} (not allowed): ${other.status} ${other.text.slice(0, 200)}`);
+  }
+
+  // MCP tools/call proxy_request with the master token, as run sends it.
+  const MCP_HEADERS = { 'MCP-Protocol-Version': '2025-11-25', Accept: 'application/json, text/event-stream' };
+  const mcpBody = JSON.stringify({
+    jsonrpc: '2.0', id: 1, method: 'tools/call',
+    params: { name: 'proxy_request', arguments: { key: keyId, method: 'POST', path: PROXY_PATH, headers: { 'content-type': 'application/json' }, body: PROXY_BODY } },
+  });
+  const m = await api(base, 'POST', '/v1/mcp', { token, body: mcpBody, headers: MCP_HEADERS });
+  const sc = m.json?.result?.structuredContent;
+  const proxyMcp = m.status === 200 && !m.json.error && m.json.result.isError !== true && sc?.status === 200
+    && typeof sc.body === 'string' && sc.body.includes(UPSTREAM_MARK) && m.text.includes('"status":200') && !m.text.includes('"isError":true');
+  if (!proxyMcp) console.error(`bench: MCP tools/call proxy_request → ${m.status} ${m.text.slice(0, 300)}: proxy_mcp will not be measured`);
+
+  Object.assign(auth, {
+    proxy_key: keyId, proxy_token: scopedToken, proxy_path: PROXY_PATH, proxy_body: PROXY_BODY, proxy_mcp_body: mcpBody,
+    proxy_mark: UPSTREAM_MARK, proxy_rest: !proxyRest, proxy_rest_master: !proxyRestMaster, proxy_mcp: proxyMcp,
+  });
+  writeFileSync(file, JSON.stringify(auth), { mode: 0o600 });
+  console.error(`bench: stored ${name} (${keyId}) → ${upstream}, scoped token for it` +
+    `${!proxyRest ? ', proxy (scoped) answers' : ''}${!proxyRestMaster ? ', proxy (master) answers' : ''}${proxyMcp ? ', proxy_request answers' : ''}`);
+}

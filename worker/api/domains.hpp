@@ -28,6 +28,7 @@ std::vector<api::Route> routes();  // worker/proxy/routes.cpp: /v1/proxy/:keyId[
 }  // namespace ve::proxy
 
 namespace ve::api {
-inline constexpr std::array kDomains = {&system_routes, &auth::routes, &vault::routes,
-                                        &tokens::routes, &oauth::routes, &mcp::routes, &proxy::routes};
+inline constexpr std::array kDomains = {&system_routes,  &auth::routes,  &vault::routes,
+                                        &tokens::routes, &oauth::routes, &mcp::routes,
+                                        &proxy::routes};
 }  // namespace ve::api

@@ -76,9 +76,8 @@ Error fetch_error(std::string message, const std::vector<std::string>& forms,
   }
   if (message.find("larger than") != std::string::npos) {
     return Error{502, "upstream_too_large",
-                 "the provider's (" + host +
-                     ") response is larger than 4 MiB; ask for less "
-                     "(pagination, filters)"};
+                 "the response of the provider (" + host +
+                     ") is larger than 4 MiB; ask for less (pagination, filters)"};
   }
   scrub(message, forms);
   if (message.size() > kMaxUpstreamError) message = message.substr(0, kMaxUpstreamError) + "...";

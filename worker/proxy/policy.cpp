@@ -49,8 +49,7 @@ Result<void> check_base_url(std::string_view base_url, bool development) {
   if (uri->has_query || uri->has_fragment) {
     return refused("the key's base_url must not have a query or fragment");
   }
-  if (development && uri->scheme == "http" &&
-      (uri->host == "127.0.0.1" || uri->host == "localhost" || uri->host == "[::1]")) {
+  if (development && uri->scheme == "http" && http::is_loopback_authority(uri->host)) {
     return {};  // ENVIRONMENT=development: a local test upstream
   }
   if (uri->scheme != "https") {

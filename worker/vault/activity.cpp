@@ -74,7 +74,7 @@ bj::object log_json(const async::Rows& rows, std::size_t i) {
   o["status_code"] = int_or_null(status);
   o["latency_ms"] = int_or_null(store::integer(rows, i, "latency_ms"));
   o["detail"] = text_or_null(detail);
-  if (action.rfind("proxy", 0) == 0) {
+  if (action == "key.proxy") {  // detail: "METHOD host/path → status, N bytes"
     o["forward_path"] = text_or_null(detail);
   } else {
     o["forward_path"] = key_name ? action + " " + *key_name : action;

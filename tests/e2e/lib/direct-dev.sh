@@ -5,6 +5,8 @@
 # js-shim/core.wasm (tools/build) and it never writes into the repository.
 #   PORT          listen port on 127.0.0.1 (default 8787)
 #   VE_STATE_DIR  wrangler --persist-to directory (required)
+#   VE_DEV_VARS   optional extra vars for wrangler dev, "NAME:value NAME:value"
+#                 (each becomes --var NAME:value; tools/bench/run's rate limits)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$ROOT"
@@ -30,5 +32,8 @@ if [[ ! -f .dev.vars ]]; then
 fi
 
 wrangler d1 migrations apply DB --local --persist-to "$VE_STATE_DIR" "${env_args[@]}"
+read -r -a dev_vars <<<"${VE_DEV_VARS:-}"
+var_args=()
+for v in "${dev_vars[@]}"; do var_args+=(--var "$v"); done
 exec wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$VE_STATE_DIR" \
-  --show-interactive-dev-session=false "${env_args[@]}"
+  --show-interactive-dev-session=false "${env_args[@]}" "${var_args[@]}"

@@ -1,7 +1,7 @@
 // The OAuth authorization code flow through the real router on real SQLite
-// (docs/oauth.md): consent, code, tokens and an MCP call; what the
-// authorization endpoint and the consent form refuse; scope step-up; no
-// credential stored in the clear; the audit trail.
+// (docs/oauth.md): consent, code, tokens and an MCP call; what the consent
+// form refuses; scope step-up; no credential stored in the clear; the audit
+// trail.
 #include <catch2/catch.hpp>
 
 #include "tests/unit/host/fixture.hpp"
@@ -13,16 +13,6 @@ using namespace ve::test::oauth;
 namespace bj = boost::json;
 
 namespace {
-
-/// The Location of a 303 to the client's redirect URI, checked for state and iss.
-std::string client_redirect(const http::Response& r) {
-  REQUIRE(r.status == 303);
-  const std::string location = header(r, "location");
-  CHECK(starts_with(location, std::string(kRedirect) + "?"));
-  CHECK(query_param(location, "state") == kState);
-  CHECK(query_param(location, "iss") == kOrigin);
-  return location;
-}
 
 /// The JSON-RPC body of an MCP answer.
 bj::object rpc_body(const http::Response& r) {
@@ -36,8 +26,7 @@ TEST_CASE("oauth/flow: code flow with PKCE, then an MCP call with the access tok
   SignedIn s;
   const std::string client_id = register_client(s.host);
   const Pkce pkce = new_pkce();
-  auto consent = open_consent(
-      s.browser, authorize_path({.client_id = client_id, .challenge = pkce.challenge}));
+  auto consent = consent_for(s.browser, client_id, pkce.challenge);
   REQUIRE(consent.page.status == 200);
   CHECK_THAT(consent.page.body, Catch::Contains(kClientName));
   CHECK_THAT(consent.page.body, Catch::Contains("127.0.0.1:7777"));
@@ -73,80 +62,10 @@ TEST_CASE("oauth/flow: code flow with PKCE, then an MCP call with the access tok
                   user_id_of(s.host, kAlice) + "'") == 1);
 }
 
-TEST_CASE("oauth/flow: the authorization endpoint signs in first", "[oauth][host]") {
-  auto host = make_runner();
-  Browser anonymous(host);
-  const std::string client_id = register_client(host);
-  auto r =
-      anonymous.get(authorize_path({.client_id = client_id, .challenge = new_pkce().challenge}));
-  REQUIRE(r.status == 303);
-  const std::string location = header(r, "location");
-  CHECK(starts_with(location, "/auth/login?"));
-  CHECK(starts_with(query_param(location, "return_to"), "/oauth/authorize?"));
-  CHECK(count(host, "oauth_requests") == 0);
-}
-
-TEST_CASE("oauth/flow: an unknown client or redirect URI gets an error page, never a redirect",
-          "[oauth][host]") {
-  SignedIn s;
-  const std::string client_id = register_client(s.host);
-  const std::string challenge = new_pkce().challenge;
-  for (const auto& p : {AuthorizeParams{.client_id = "vc_unknown", .challenge = challenge},
-                        AuthorizeParams{.client_id = client_id,
-                        .challenge = challenge,
-                        .redirect_uri = "http://127.0.0.1:7777/other"},
-                        AuthorizeParams{.client_id = client_id,
-                        .challenge = challenge,
-                        .redirect_uri = "https://evil.example/callback"},
-                        AuthorizeParams{.client_id = "", .challenge = challenge}}) {
-    INFO(p.client_id << " " << p.redirect_uri);
-    auto r = s.browser.get(authorize_path(p));
-    CHECK(r.status == 400);
-    CHECK(header(r, "location").empty());
-    CHECK_THAT(header(r, "content-type"), Catch::Contains("text/html"));
-  }
-  CHECK(count(s.host, "oauth_requests") == 0);
-}
-
-TEST_CASE("oauth/flow: other bad requests go back to the redirect URI with an error",
-          "[oauth][host]") {
-  SignedIn s;
-  const std::string client_id = register_client(s.host);
-  const std::string challenge = new_pkce().challenge;
-  const AuthorizeParams good{.client_id = client_id, .challenge = challenge};
-  struct Case {
-    AuthorizeParams params;
-    const char* error;
-  };
-  auto with = [&](auto change) {
-    AuthorizeParams p = good;
-    change(p);
-    return p;
-  };
-  const Case cases[] = {
-      {with([](auto& p) { p.challenge = ""; }), "invalid_request"},
-      {with([](auto& p) { p.method = "plain"; }), "invalid_request"},
-      {with([](auto& p) { p.method = ""; }), "invalid_request"},
-      {with([](auto& p) { p.challenge = "short"; }), "invalid_request"},
-      {with([](auto& p) { p.response_type = "token"; }), "unsupported_response_type"},
-      {with([](auto& p) { p.resource = "https://other.example/v1/mcp"; }), "invalid_target"},
-      {with([](auto& p) { p.scope = "vault:admin"; }), "invalid_scope"},
-  };
-  for (const auto& c : cases) {
-    INFO(authorize_path(c.params));
-    const std::string location = client_redirect(s.browser.get(authorize_path(c.params)));
-    CHECK(query_param(location, "error") == c.error);
-    CHECK_FALSE(query_param(location, "error_description").empty());
-    CHECK(query_param(location, "code").empty());
-  }
-  CHECK(count(s.host, "oauth_requests") == 0);
-}
-
 TEST_CASE("oauth/flow: deny sends access_denied with state and iss", "[oauth][host]") {
   SignedIn s;
   const std::string client_id = register_client(s.host);
-  auto consent = open_consent(
-      s.browser, authorize_path({.client_id = client_id, .challenge = new_pkce().challenge}));
+  auto consent = consent_for(s.browser, client_id);
   const std::string location = client_redirect(answer(s.browser, consent, "deny"));
   CHECK(query_param(location, "error") == "access_denied");
   CHECK(query_param(location, "code").empty());
@@ -158,8 +77,7 @@ TEST_CASE("oauth/flow: deny sends access_denied with state and iss", "[oauth][ho
 TEST_CASE("oauth/flow: a consent is answered at most once", "[oauth][host]") {
   SignedIn s;
   const std::string client_id = register_client(s.host);
-  auto consent = open_consent(
-      s.browser, authorize_path({.client_id = client_id, .challenge = new_pkce().challenge}));
+  auto consent = consent_for(s.browser, client_id);
   REQUIRE(answer(s.browser, consent, "approve").status == 303);
   for (const char* decision : {"approve", "deny"}) {
     INFO(decision);
@@ -171,12 +89,20 @@ TEST_CASE("oauth/flow: a consent is answered at most once", "[oauth][host]") {
   CHECK(count(s.host, "oauth_codes") == 1);
 }
 
+TEST_CASE("oauth/flow: a consent older than 10 minutes is gone", "[oauth][host]") {
+  SignedIn s;
+  const std::string client_id = register_client(s.host);
+  auto consent = consent_for(s.browser, client_id);
+  exec_sql(s.host, "UPDATE oauth_requests SET expires_at = 1");
+  CHECK(answer(s.browser, consent, "approve").status == 410);
+  CHECK(count(s.host, "oauth_grants") == 0);
+}
+
 TEST_CASE("oauth/flow: a consent needs the session's CSRF token and its own user",
           "[oauth][host]") {
   SignedIn s;
   const std::string client_id = register_client(s.host);
-  auto consent = open_consent(
-      s.browser, authorize_path({.client_id = client_id, .challenge = new_pkce().challenge}));
+  auto consent = consent_for(s.browser, client_id);
   for (const std::string csrf : {"", "forged"}) {
     INFO("csrf '" << csrf << "'");
     CHECK(answer(s.browser, consent, "approve", {"vault:write"}, &csrf).status == 403);
@@ -186,8 +112,7 @@ TEST_CASE("oauth/flow: a consent needs the session's CSRF token and its own user
   // Bob, with his own valid CSRF token, cannot answer alice's pending request.
   Browser bob(s.host);
   bob.dev_sign_in("bob@example.com");
-  auto bobs_page = open_consent(
-      bob, authorize_path({.client_id = client_id, .challenge = new_pkce().challenge}));
+  auto bobs_page = consent_for(bob, client_id);
   CHECK(answer(bob, bobs_page, "approve", {}, &bobs_page.csrf).status == 303);
   Consent stolen = consent;
   stolen.csrf = bobs_page.csrf;
@@ -225,8 +150,7 @@ TEST_CASE("oauth/flow: no issued credential is stored in the clear", "[oauth][ho
   SignedIn s;
   const std::string client_id = register_client(s.host);
   const Pkce pkce = new_pkce();
-  auto consent = open_consent(
-      s.browser, authorize_path({.client_id = client_id, .challenge = pkce.challenge}));
+  auto consent = consent_for(s.browser, client_id, pkce.challenge);
   const std::string code =
       query_param(header(answer(s.browser, consent, "approve"), "location"), "code");
   const Tokens first = tokens_of(exchange(s.host, client_id, code, pkce.verifier));

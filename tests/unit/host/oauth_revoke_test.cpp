@@ -63,6 +63,18 @@ TEST_CASE("oauth/revoke: revoking a refresh token revokes its grant", "[oauth][h
                   std::string(kClientName) + "'") == 1);
 }
 
+TEST_CASE("oauth/revoke: a client_id that is not the token's is refused", "[oauth][host]") {
+  SignedIn s;
+  auto c = connect(s.host, s.browser);
+  const std::string other = register_client(s.host, "Other");
+  auto r = s.host.request("POST", std::string(kOrigin) + "/oauth/revoke",
+                          form({{"token", c.tokens.refresh}, {"client_id", other}}),
+                          {{"content-type", "application/x-www-form-urlencoded"}});
+  CHECK(r.status == 400);
+  CHECK_FALSE(grant_revoked(s.host, c.grant_id));
+  CHECK(list_keys_status(s.host, c.tokens.access) == 200);
+}
+
 TEST_CASE("oauth/revoke: unknown tokens are answered 200, a missing one 400", "[oauth][host]") {
   SignedIn s;
   auto c = connect(s.host, s.browser);

@@ -1,5 +1,6 @@
 #include "tests/unit/host/oauth_support.hpp"
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 
@@ -84,6 +85,12 @@ Consent open_consent(Browser& browser, const std::string& path) {
   return c;
 }
 
+Consent consent_for(Browser& browser, const std::string& client_id, const std::string& challenge) {
+  return open_consent(
+      browser, authorize_path({.client_id = client_id,
+                               .challenge = challenge.empty() ? new_pkce().challenge : challenge}));
+}
+
 http::Response answer(Browser& browser, const Consent& consent, const std::string& decision,
                       const std::vector<std::string>& ticked, const std::string* csrf) {
   std::vector<std::pair<std::string, std::string>> fields{
@@ -94,6 +101,16 @@ http::Response answer(Browser& browser, const Consent& consent, const std::strin
     }
   }
   return browser.post_form("/oauth/authorize", form(fields));
+}
+
+std::string client_redirect(const http::Response& r, const std::string& redirect_uri,
+                            const std::string& state) {
+  REQUIRE(r.status == 303);
+  const std::string location = header(r, "location");
+  CHECK(starts_with(location, redirect_uri + "?"));
+  CHECK(query_param(location, "state") == state);
+  CHECK(query_param(location, "iss") == kOrigin);
+  return location;
 }
 
 http::Response token_request(host::HostRunner& host,

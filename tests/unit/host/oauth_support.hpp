@@ -64,11 +64,21 @@ struct Consent {
 /// GET `path` (an authorize_path); request and csrf are "" when no form came back.
 Consent open_consent(Browser& browser, const std::string& path);
 
+/// open_consent for a default request of `client_id` with `challenge` (a fresh
+/// one when "").
+Consent consent_for(Browser& browser, const std::string& client_id,
+                    const std::string& challenge = "");
+
 /// Submits `consent` with `decision` and the optional scopes in `ticked`
 /// (checkbox values "yes"); `csrf` replaces the page's token when given.
 http::Response answer(Browser& browser, const Consent& consent, const std::string& decision,
                       const std::vector<std::string>& ticked = {"vault:write", "vault:proxy"},
                       const std::string* csrf = nullptr);
+
+/// The Location of a 303 to `redirect_uri`, checked (Catch2) for `state` (absent
+/// when "") and `iss`.
+std::string client_redirect(const http::Response& r, const std::string& redirect_uri = kRedirect,
+                            const std::string& state = kState);
 
 /// POST /oauth/token with form `fields`.
 http::Response token_request(host::HostRunner& host,

@@ -166,6 +166,16 @@ TEST_CASE("oauth/tokens: a refresh token belongs to its client", "[oauth][host]"
   CHECK(refresh(s.host, c.client_id, c.tokens.refresh).status == 200);
 }
 
+TEST_CASE("oauth/tokens: an expired refresh token is refused without revoking the grant",
+          "[oauth][host]") {
+  SignedIn s;
+  auto c = connect(s.host, s.browser);
+  exec_sql(s.host, "UPDATE oauth_tokens SET expires_at = 1 WHERE kind = 'refresh'");
+  CHECK(oauth_error(refresh(s.host, c.client_id, c.tokens.refresh)) == "invalid_grant");
+  CHECK(grant_field(s.host, c.grant_id, "revoked_at").empty());
+  CHECK(list_keys_status(s.host, c.tokens.access) == 200);
+}
+
 TEST_CASE("oauth/tokens: a refresh may narrow the scope, never widen it", "[oauth][host]") {
   SignedIn s;
   auto c = connect(s.host, s.browser, "vault:read vault:write vault:proxy");

@@ -6,6 +6,7 @@
 // The keys here are test values, never printed: checks compare positions.
 #include <sqlite3.h>
 
+#include <array>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "tests/unit/host/mcp_support.hpp"
 #include "tests/unit/host/vault_fixture.hpp"
 #include "worker/crypto/encoding.hpp"
+#include "worker/crypto/random.hpp"
 #include "worker/http/message.hpp"
 
 using namespace ve;
@@ -545,4 +547,29 @@ TEST_CASE("proxy: proxy_request through MCP", "[proxy][forward][mcp]") {
     CHECK_FALSE(allowed.is_error);
     CHECK(fake.seen.size() == 1);
   }
+}
+
+TEST_CASE("proxy: the rate limit comes first and fetches nothing", "[proxy][forward]") {
+  std::array<std::uint8_t, 32> kek{};
+  REQUIRE(crypto::random_bytes(kek));
+  host::HostRunner host({{"ENVIRONMENT", "development"},
+                         {"VAULT_KEYS", "t1:" + crypto::base64_encode(kek)},
+                         {"RATE_LIMIT_PROXY_PER_USER", "2"}});
+  FakeUpstream fake;
+  attach(host, fake);
+  auto u = add_user(host, "limited@example.com");
+  store(host, u, "OPENAI_API_KEY", kSecret, "openai");
+  CHECK(proxy(host, u, "GET", "/v1/proxy/OPENAI_API_KEY/a").status == 200);
+  CHECK(proxy(host, u, "GET", "/v1/proxy/OPENAI_API_KEY/b").status == 200);
+  auto r = proxy(host, u, "GET", "/v1/proxy/OPENAI_API_KEY/c");
+  CHECK(r.status == 429);
+  CHECK(error_code(r) == "rate_limited");
+  CHECK(header(r.headers, "retry-after") != "<absent>");
+  CHECK(fake.seen.size() == 2);
+  // Through MCP: an isError result naming the wait.
+  auto t = call_tool(host, u, "proxy_request",
+                     {{"key", "OPENAI_API_KEY"}, {"method", "GET"}, {"path", "/d"}});
+  REQUIRE(t.is_error);
+  CHECK(t.status == 429);
+  CHECK(fake.seen.size() == 2);
 }
