@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/proxy_support.hpp"
 #include "worker/crypto/encoding.hpp"
 #include "worker/proxy/ip.hpp"
 #include "worker/proxy/policy.hpp"
@@ -15,20 +16,9 @@
 
 using namespace ve;
 using namespace ve::proxy;
+using ve::test::rule;
 
 namespace {
-
-/// An injection rule with every field set (header, prefix, param, username).
-vault::Auth rule(vault::AuthKind kind, std::string_view header = "", std::string_view prefix = "",
-                 std::string_view param = "", std::string_view username = "") {
-  vault::Auth a;
-  a.kind = kind;
-  a.header = header;
-  a.prefix = prefix;
-  a.param = param;
-  a.username = username;
-  return a;
-}
 
 /// "a.b.c.d" of an IPv4 (mapped) address, or "v6" / "none".
 std::string v4_text(std::string_view host) {

@@ -7,26 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/proxy_support.hpp"
 #include "worker/crypto/encoding.hpp"
 #include "worker/http/message.hpp"
 #include "worker/proxy/scrub.hpp"
 
 using namespace ve;
 using namespace ve::proxy;
+using ve::test::rule;
 
 namespace {
-
-/// An injection rule with every field set (header, prefix, param, username).
-vault::Auth rule(vault::AuthKind kind, std::string_view header = "", std::string_view prefix = "",
-                 std::string_view param = "", std::string_view username = "") {
-  vault::Auth a;
-  a.kind = kind;
-  a.header = header;
-  a.prefix = prefix;
-  a.param = param;
-  a.username = username;
-  return a;
-}
 
 const vault::Auth kBearer = rule(vault::AuthKind::bearer);
 

@@ -22,8 +22,7 @@ bj::value text_or_null(const async::Rows& rows, std::size_t i, std::string_view 
 }
 
 bj::value time_or_null(const async::Rows& rows, std::size_t i, std::string_view column) {
-  auto v = store::integer(rows, i, column);
-  return v ? bj::value(util::iso8601(*v)) : bj::value(nullptr);
+  return json::iso_or_null(store::integer(rows, i, column));
 }
 
 /// The caller's own device id: set for device master tokens, "" otherwise.

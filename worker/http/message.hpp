@@ -36,6 +36,8 @@ bool parse_url(std::string_view url, Request& out);
 
 /// application/x-www-form-urlencoded → map (last value wins).
 std::map<std::string, std::string> parse_form(std::string_view body);
+/// Value of a hexadecimal digit (0-9, a-f, A-F), or -1.
+int hex_digit(char c);
 /// Percent-decoding ('+' → space when `plus_as_space`).
 std::string url_decode(std::string_view s, bool plus_as_space);
 /// Percent-encoding of everything except RFC 3986 unreserved characters.

@@ -1,6 +1,7 @@
 #include "worker/json/json.hpp"
 
 #include "worker/crypto/wipe.hpp"
+#include "worker/util/time.hpp"
 
 namespace ve::json {
 
@@ -76,6 +77,11 @@ void wipe(bj::value& v) {
   } else if (v.is_array()) {
     for (auto& e : v.as_array()) wipe(e);
   }
+}
+
+bj::value iso_or_null(const std::optional<std::int64_t>& ms) {
+  if (!ms) return nullptr;
+  return bj::string(util::iso8601(*ms));
 }
 
 }  // namespace ve::json

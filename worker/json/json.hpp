@@ -2,6 +2,7 @@
 // Error naming the field and what is expected, so a 400 tells the caller what to fix.
 #pragma once
 #include <boost/json.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,9 @@ Result<std::optional<std::vector<std::string>>> optional_string_array(const bj::
                                                                       std::string_view field,
                                                                       std::size_t max_items = 100,
                                                                       std::size_t max_len = 256);
+
+/// ISO 8601 UTC (`…Z`, util::iso8601) of a time in ms since the epoch, or null.
+bj::value iso_or_null(const std::optional<std::int64_t>& ms);
 
 /// Serialises a value (compact).
 std::string dump(const bj::value& v);

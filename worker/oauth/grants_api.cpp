@@ -4,6 +4,7 @@
 
 #include "worker/audit/audit.hpp"
 #include "worker/http/reply.hpp"
+#include "worker/json/json.hpp"
 #include "worker/oauth/handlers.hpp"
 #include "worker/oauth/redirect_uri.hpp"
 #include "worker/oauth/scopes.hpp"
@@ -14,12 +15,6 @@
 namespace ve::oauth::handlers {
 
 namespace bj = boost::json;
-
-namespace {
-bj::value time_or_null(const std::optional<std::int64_t>& ms) {
-  return ms ? bj::value(util::iso8601(*ms)) : bj::value(nullptr);
-}
-}  // namespace
 
 Handler list_grants(Ctx& ctx) {
   std::vector<async::Statement> batch;
@@ -44,8 +39,8 @@ Handler list_grants(Ctx& ctx) {
         {"redirect_host", redirect_display(store::text_or_empty(r, i, "redirect_uri"))},
         {"scopes", std::move(scopes)},
         {"resource", store::text_or_empty(r, i, "resource")},
-        {"authorized_at", time_or_null(created)},
-        {"last_active_at", time_or_null(last ? last : created)},
+        {"authorized_at", json::iso_or_null(created)},
+        {"last_active_at", json::iso_or_null(last ? last : created)},
         {"rotation_count", store::integer(r, i, "rotation_count").value_or(0)},
     });
   }

@@ -2,18 +2,12 @@
 
 #include <vector>
 
+#include "worker/http/message.hpp"
 #include "worker/oauth/uri.hpp"
 
 namespace ve::proxy {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 /// WHATWG URL "IPv4 number parser": decimal, 0-prefixed octal or 0x-prefixed
 /// hex; "0x" alone is 0. nullopt on an empty part, a foreign digit or a value
@@ -30,7 +24,7 @@ std::optional<std::uint64_t> ipv4_number(std::string_view part) {
   }
   std::uint64_t value = 0;
   for (char c : part) {
-    const int d = hex_value(c);
+    const int d = http::hex_digit(c);
     if (d < 0 || static_cast<unsigned>(d) >= radix) return std::nullopt;
     value = value * radix + static_cast<unsigned>(d);
     if (value > 0xffffffffULL) return std::nullopt;
@@ -188,7 +182,7 @@ std::optional<IpAddress> parse_ipv6(std::string_view s) {
     if (piece.empty() || piece.size() > 4) return std::nullopt;
     unsigned v = 0;
     for (char c : piece) {
-      const int d = hex_value(c);
+      const int d = http::hex_digit(c);
       if (d < 0) return std::nullopt;
       v = (v << 4) | static_cast<unsigned>(d);
     }

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "worker/json/json.hpp"
 #include "worker/store/rows.hpp"
 #include "worker/util/time.hpp"
 
@@ -9,11 +10,7 @@ namespace ve::tokens {
 
 namespace bj = boost::json;
 
-namespace {
-bj::value iso_or_null(const std::optional<std::int64_t>& ms) {
-  return ms ? bj::value(util::iso8601(*ms)) : bj::value(nullptr);
-}
-}  // namespace
+using json::iso_or_null;
 
 async::Task<Result<std::vector<TokenView>>> load_tokens(api::Ctx& ctx) {
   std::vector<async::Statement> batch;

@@ -1,5 +1,6 @@
 #include "worker/vault/key_view.hpp"
 
+#include "worker/json/json.hpp"
 #include "worker/util/time.hpp"
 
 namespace ve::vault {
@@ -12,11 +13,6 @@ bj::value text_or_null(const std::optional<std::string>& s) {
   return bj::string(*s);
 }
 }  // namespace
-
-bj::value iso_or_null(const std::optional<std::int64_t>& ms) {
-  if (!ms) return nullptr;
-  return bj::string(util::iso8601(*ms));
-}
 
 bj::value proxy_endpoint(std::string_view origin, const KeyRecord& key) {
   if (!key.base_url || key.base_url->empty()) return nullptr;
@@ -39,9 +35,9 @@ bj::object key_summary(const KeyRecord& key, const std::vector<std::string>& ali
   o["base_url"] = text_or_null(key.base_url);
   o["auth_header_type"] = text_or_null(key.auth_header_type);
   o["created_at"] = util::iso8601(key.created_at);
-  o["rotated_at"] = iso_or_null(key.rotated_at);
-  o["paused_at"] = iso_or_null(key.paused_at);
-  o["last_used_at"] = iso_or_null(key.last_used_at);
+  o["rotated_at"] = json::iso_or_null(key.rotated_at);
+  o["paused_at"] = json::iso_or_null(key.paused_at);
+  o["last_used_at"] = json::iso_or_null(key.last_used_at);
   o["proxy_endpoint"] = proxy_endpoint(origin, key);
   o["version"] = key.current_version;
   bj::array names;
@@ -60,7 +56,7 @@ bj::object key_detail(const KeyRecord& key, const std::vector<std::string>& alia
     item["stage"] = v.stage ? bj::value(bj::string(*v.stage)) : bj::value(nullptr);
     item["kid"] = v.kid;
     item["created_at"] = util::iso8601(v.created_at);
-    item["retired_at"] = iso_or_null(v.retired_at);
+    item["retired_at"] = json::iso_or_null(v.retired_at);
     list.emplace_back(std::move(item));
   }
   o["versions"] = std::move(list);

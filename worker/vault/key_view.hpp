@@ -11,9 +11,6 @@
 
 namespace ve::vault {
 
-/// ISO 8601 (`…Z`) of a millisecond timestamp, or JSON null.
-boost::json::value iso_or_null(const std::optional<std::int64_t>& ms);
-
 /// `{origin}/v1/proxy/{id}` when the key has a base URL (proxy-capable), else null.
 boost::json::value proxy_endpoint(std::string_view origin, const KeyRecord& key);
 
