@@ -25,9 +25,9 @@ TEST_CASE("mcp: GET and DELETE are 405 with Allow: POST; no session id is issued
     // Without a credential the 401 comes first: it is what starts a client's OAuth flow.
     auto anonymous = host.request(method, kMcpUrl, "", {{"accept", "text/event-stream"}});
     CHECK(anonymous.status == 401);
-    auto r = host.request(method, kMcpUrl, "",
-                          {{"accept", "text/event-stream"},
-                           {"authorization", "Bearer " + alice.token}});
+    auto r =
+        host.request(method, kMcpUrl, "",
+                     {{"accept", "text/event-stream"}, {"authorization", "Bearer " + alice.token}});
     CHECK(r.status == 405);
     CHECK(header_of(r, "allow") == "POST");
   }

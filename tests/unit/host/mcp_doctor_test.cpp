@@ -141,7 +141,8 @@ TEST_CASE("mcp doctor: scoped tokens expiring, expired and unused, at the bounda
   constexpr std::int64_t kHour = 3'600'000;
   std::vector<doctor::TokenFacts> tokens = {
       // expires in 47 h 59 min: reported; in exactly 48 h: not.
-      {"t_soon", "soon", "daily", days_ago(1), days_ago(0), std::nullopt, kNow + 48 * kHour - 60'000},
+      {"t_soon", "soon", "daily", days_ago(1), days_ago(0), std::nullopt,
+       kNow + 48 * kHour - 60'000},
       {"t_later", "later", "weekly", days_ago(1), days_ago(0), std::nullopt, kNow + 48 * kHour},
       {"t_expired", "expired", "hourly", days_ago(2), days_ago(1), std::nullopt, kNow - 1},
       {"t_paused", "paused", "hourly", days_ago(2), days_ago(0), days_ago(0), kNow - 1},

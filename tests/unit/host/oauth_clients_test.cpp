@@ -14,7 +14,7 @@ namespace bj = boost::json;
 namespace {
 
 constexpr const char* kDocUrl = "https://client.example.com/oauth/client.json";
-constexpr std::size_t kDocLimit = 16 * 1024;
+constexpr std::size_t kDocLimit = std::size_t{16} * 1024;
 
 /// The metadata document a well-behaved client serves at `url`.
 bj::object good_document(const std::string& url = kDocUrl) {

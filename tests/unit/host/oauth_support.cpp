@@ -53,9 +53,9 @@ http::Response register_raw(host::HostRunner& host, const bj::object& metadata) 
 }
 
 std::string register_client(host::HostRunner& host, const std::string& name,
-                            std::vector<std::string> redirect_uris) {
+                            const std::vector<std::string>& redirect_uris) {
   bj::array uris;
-  for (auto& u : redirect_uris) uris.emplace_back(u);
+  for (const auto& u : redirect_uris) uris.emplace_back(u);
   auto r = register_raw(host, {{"client_name", name}, {"redirect_uris", std::move(uris)}});
   if (r.status != 201) fail("register", r);
   return std::string(bj::parse(r.body).at("client_id").as_string());
@@ -106,7 +106,7 @@ http::Response answer(Browser& browser, const Consent& consent, const std::strin
 std::string client_redirect(const http::Response& r, const std::string& redirect_uri,
                             const std::string& state) {
   REQUIRE(r.status == 303);
-  const std::string location = header(r, "location");
+  std::string location = header(r, "location");
   CHECK(starts_with(location, redirect_uri + "?"));
   CHECK(query_param(location, "state") == state);
   CHECK(query_param(location, "iss") == kOrigin);
@@ -165,7 +165,7 @@ std::string approve_code(Browser& browser, const std::string& client_id, const P
       authorize_path({.client_id = client_id, .challenge = pkce.challenge, .scope = scope}));
   if (consent.request.empty()) fail("consent page", consent.page);
   auto r = answer(browser, consent, "approve", ticked);
-  const std::string code = query_param(header(r, "location"), "code");
+  std::string code = query_param(header(r, "location"), "code");
   if (r.status != 303 || code.empty()) fail("consent answer", r);
   return code;
 }
@@ -204,6 +204,7 @@ std::vector<http::Response> post_forms_interleaved(host::HostRunner& host, const
                                                    const std::vector<std::string>& bodies) {
   async::Driver driver(api::make_handler(host.config()));
   std::vector<async::Driver::Step> steps;
+  steps.reserve(bodies.size());
   for (const auto& b : bodies) steps.push_back(driver.begin(form_post(path, b)));
   for (bool busy = true; busy;) {
     busy = false;
@@ -216,6 +217,7 @@ std::vector<http::Response> post_forms_interleaved(host::HostRunner& host, const
     }
   }
   std::vector<http::Response> out;
+  out.reserve(steps.size());
   for (auto& s : steps) out.push_back(std::move(s.reply.response));
   return out;
 }

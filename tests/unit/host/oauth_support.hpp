@@ -40,7 +40,7 @@ http::Response register_raw(host::HostRunner& host, const boost::json::object& m
 /// Registers a public client named `name` with `redirect_uris`; its client_id
 /// (aborts unless 201).
 std::string register_client(host::HostRunner& host, const std::string& name = kClientName,
-                            std::vector<std::string> redirect_uris = {kRedirect});
+                            const std::vector<std::string>& redirect_uris = {kRedirect});
 
 /// The parameters of an authorization request; empty ones are left out.
 struct AuthorizeParams {
