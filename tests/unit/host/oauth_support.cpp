@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "tests/unit/host/fixture.hpp"
+#include "tests/unit/host/vault_fixture.hpp"
 #include "worker/api/app.hpp"
 #include "worker/auth/authenticate.hpp"
 #include "worker/auth/pkce.hpp"
@@ -202,24 +203,10 @@ bj::object tool_call(const std::string& name, bj::object args) {
 
 std::vector<http::Response> post_forms_interleaved(host::HostRunner& host, const std::string& path,
                                                    const std::vector<std::string>& bodies) {
-  async::Driver driver(api::make_handler(host.config()));
-  std::vector<async::Driver::Step> steps;
-  steps.reserve(bodies.size());
-  for (const auto& b : bodies) steps.push_back(driver.begin(form_post(path, b)));
-  for (bool busy = true; busy;) {
-    busy = false;
-    for (auto& step : steps) {
-      if (step.done) continue;
-      std::vector<std::pair<std::uint32_t, async::EffectResult>> results;
-      for (const auto& [id, e] : step.effects) results.emplace_back(id, host.perform(e));
-      step = driver.resume(step.task_id, std::move(results));
-      busy = busy || !step.done;
-    }
-  }
-  std::vector<http::Response> out;
-  out.reserve(steps.size());
-  for (auto& s : steps) out.push_back(std::move(s.reply.response));
-  return out;
+  std::vector<http::Request> requests;
+  requests.reserve(bodies.size());
+  for (const auto& b : bodies) requests.push_back(form_post(path, b));
+  return run_requests_interleaved(host, std::move(requests));
 }
 
 std::string grant_of_code(host::HostRunner& host, const std::string& code) {

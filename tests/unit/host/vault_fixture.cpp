@@ -101,9 +101,8 @@ Footprint footprint(host::HostRunner& host) {
 
 std::vector<http::Response> run_interleaved(host::HostRunner& host,
                                             const std::vector<Call>& calls) {
-  async::Driver driver(api::make_handler(host.config()));
-  std::vector<async::Driver::Step> steps;
-  steps.reserve(calls.size());
+  std::vector<http::Request> requests;
+  requests.reserve(calls.size());
   for (const auto& c : calls) {
     http::Request req;
     req.method = c.method;
@@ -113,8 +112,17 @@ std::vector<http::Response> run_interleaved(host::HostRunner& host,
     req.body = c.body;
     req.client_ip = "127.0.0.1";
     if (!http::parse_url(req.url, req)) std::abort();
-    steps.push_back(driver.begin(std::move(req)));
+    requests.push_back(std::move(req));
   }
+  return run_requests_interleaved(host, std::move(requests));
+}
+
+std::vector<http::Response> run_requests_interleaved(host::HostRunner& host,
+                                                     std::vector<http::Request> requests) {
+  async::Driver driver(api::make_handler(host.config()));
+  std::vector<async::Driver::Step> steps;
+  steps.reserve(requests.size());
+  for (auto& req : requests) steps.push_back(driver.begin(std::move(req)));
   bool busy = true;
   while (busy) {
     busy = false;

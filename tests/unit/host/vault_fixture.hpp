@@ -73,6 +73,10 @@ struct Call {
 /// overlapping requests in one isolate. Returns the responses in order.
 std::vector<http::Response> run_interleaved(host::HostRunner& host, const std::vector<Call>& calls);
 
+/// The same for ready-made requests (absolute URLs, parsed with http::parse_url).
+std::vector<http::Response> run_requests_interleaved(host::HostRunner& host,
+                                                     std::vector<http::Request> requests);
+
 /// The whole SQLite database image (sqlite3_serialize), to scan for plaintext.
 std::string database_image(host::HostRunner& host);
 
