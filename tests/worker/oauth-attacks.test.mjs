@@ -692,6 +692,31 @@ describe('registration (RFC 7591)', () => {
     assert.equal(r.status, 201, `HTTP ${r.status} ${r.text.slice(0, 200)}`);
   });
 
+  test('Claude web: registered with https://claude.ai/api/mcp/auth_callback, the code goes there and is exchanged', T, async () => {
+    // What Claude's "Add custom connector" does; the browser is stopped at the
+    // 303 to claude.ai (nothing is sent off this machine).
+    const claude = 'https://claude.ai/api/mcp/auth_callback';
+    const reg = await registerClient(worker.url, {
+      client_name: 'Claude', redirect_uris: [claude], token_endpoint_auth_method: 'client_secret_post',
+      grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
+    });
+    assert.equal(reg.status, 201, `HTTP ${reg.status} ${reg.text.slice(0, 200)}`);
+    assert.equal(reg.json.token_endpoint_auth_method, 'none', 'registered as a public client');
+    const { verifier, challenge } = pkce();
+    const p = authorizeParams(worker.url, { clientId: reg.json.client_id, redirectUri: claude, challenge, state: randomState() });
+    const page = await consentPageFor(p);
+    assert.match(page.text, /claude\.ai/, 'the consent page names the host it returns to');
+    const answer = await browser.submitConsent(page);
+    const r = readRedirect(answer.external, claude);
+    assert.equal(r.state, p.state);
+    assert.equal(r.iss, worker.url);
+    const tok = await exchange({ code: r.code, verifier, clientId: reg.json.client_id, redirectUri: claude });
+    assert.equal(tok.status, 200, `token endpoint: HTTP ${tok.status} ${tok.json?.error ?? ''}`);
+    registerSecret(tok.json.access_token);
+    registerSecret(tok.json.refresh_token);
+    assert.equal(tok.json.token_type, 'Bearer');
+  });
+
   test('not JSON → 400', T, async () => {
     const res = await fetch(`${worker.url}/oauth/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"redirect_uris":', signal: AbortSignal.timeout(10_000) });
     await res.text();
