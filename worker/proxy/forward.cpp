@@ -93,13 +93,10 @@ async::Task<Result<ProxyResponse>> forward(api::Ctx& ctx, const std::string& key
   auto limited = co_await ratelimit::consume(ctx, ratelimit::Action::proxy);
   if (!limited.ok()) co_return limited.error();
 
-  // 2. the key
-  auto opened = co_await vault::open_current(ctx, key_ref);
-  if (!opened.ok()) co_return opened.error();
-  std::string secret = std::move(opened.value().plaintext);
-  WipeString wipe_secret{secret};
-  crypto::secure_wipe(opened.value().plaintext);
-  const vault::KeyRecord key = std::move(opened.value().key);
+  // 2. the key's metadata: nothing is decrypted until every check has passed
+  auto loaded = co_await vault::load_key(ctx, key_ref);
+  if (!loaded.ok()) co_return loaded.error();
+  const vault::KeyRecord key = std::move(loaded.value());
   const std::string& method = request.method;
   const std::string& where = request.path;
 
@@ -166,7 +163,11 @@ async::Task<Result<ProxyResponse>> forward(api::Ctx& ctx, const std::string& key
   auto dest = destination(*key.base_url, request.path, ctx.config.development());
   if (!dest.ok()) co_return co_await refused(ctx, key, method, where, dest.error());
 
-  // 5. the upstream call
+  // 5. the value, then the upstream call
+  auto opened = co_await vault::open_value_of(ctx, key);
+  if (!opened.ok()) co_return opened.error();
+  std::string secret = std::move(opened.value());
+  WipeString wipe_secret{secret};
   std::vector<std::string> forms = secret_forms(secret, *auth);
   WipeForms wipe_forms_guard{forms};
   async::FetchRequest fetch;

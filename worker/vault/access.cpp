@@ -7,17 +7,21 @@ namespace ve::vault {
 async::Task<Result<OpenedKey>> open_current(api::Ctx& ctx, const std::string& ref) {
   auto key = co_await load_key(ctx, ref);
   if (!key.ok()) co_return key.error();
-  auto blob = co_await ctx.io.kv_get(key.value().blob_key);
+  auto value = co_await open_value_of(ctx, key.value());
+  if (!value.ok()) co_return value.error();
+  co_return OpenedKey{std::move(key.value()), std::move(value.value())};
+}
+
+async::Task<Result<std::string>> open_value_of(api::Ctx& ctx, const KeyRecord& key) {
+  auto blob = co_await ctx.io.kv_get(key.blob_key);
   if (!blob.ok()) co_return blob.error();
   if (!blob.value().found) {
     co_return Error{503, "value_not_replicated",
-                    "the value of key '" + key.value().name +
+                    "the value of key '" + key.name +
                         "' is not readable in this location yet; retry in a minute"};
   }
-  auto opened = open_value(ctx.config.keys(), ctx.principal.user_id, key.value().id,
-                           key.value().current_version, blob.value().value);
-  if (!opened.ok()) co_return opened.error();
-  co_return OpenedKey{std::move(key.value()), std::move(opened.value())};
+  co_return open_value(ctx.config.keys(), ctx.principal.user_id, key.id, key.current_version,
+                       blob.value().value);
 }
 
 }  // namespace ve::vault

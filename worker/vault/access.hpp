@@ -27,4 +27,8 @@ struct OpenedKey {
 /// (`value_not_replicated`); 500 `sealed_value_unreadable`.
 async::Task<Result<OpenedKey>> open_current(api::Ctx& ctx, const std::string& ref);
 
+/// The current value of `key` (already loaded by load_key, so a caller can
+/// refuse before anything is decrypted). Errors as open_current, without the 404.
+async::Task<Result<std::string>> open_value_of(api::Ctx& ctx, const KeyRecord& key);
+
 }  // namespace ve::vault

@@ -287,12 +287,16 @@ TEST_CASE("proxy: the echoed key is redacted in headers and body, every form", "
   CHECK(header(clean.headers, "x-locker-redacted") == "<absent>");
 }
 
-TEST_CASE("proxy: policy refusals are clear errors and nothing is fetched", "[proxy][forward]") {
+TEST_CASE("proxy: policy refusals are clear errors; nothing is decrypted or fetched",
+          "[proxy][forward]") {
   auto host = make_runner();
   FakeUpstream fake;
   attach(host, fake);
   auto u = add_user(host, "policy@example.com");
   const std::string id = store(host, u, "OPENAI_API_KEY", kSecret, "openai");
+  // Without its blob the value cannot be opened (that would be a 503), so each
+  // refusal below also shows that nothing was decrypted before it.
+  host.kv().clear();
   const auto refused = [&](const http::Response& r, int status, const std::string& code) {
     INFO(r.body);
     CHECK(r.status == status);
