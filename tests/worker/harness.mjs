@@ -10,7 +10,8 @@
 // KV and a freshly migrated D1.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -184,4 +185,49 @@ export async function addUser(worker, email) {
     ).bind(hash, deviceId, userId, now),
   ]);
   return { userId, deviceId, token, email };
+}
+
+/**
+ * One JSON request to the Worker, as the apilocker CLI sends it.
+ * @param {string} base the Worker's base URL
+ * @param {string | null | undefined} token bearer token; none → no Authorization header
+ * @param {string} method
+ * @param {string} path e.g. `/v1/keys`
+ * @param {unknown} [body] a string is sent as is, anything else as JSON; undefined → no body
+ * @returns {Promise<{status: number, body: any, text: string, headers: Headers}>}
+ *   `body` is the parsed JSON answer, or null when it is empty or not JSON
+ */
+export async function request(base, token, method, path, body) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await res.text();
+  let parsed = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
+  return { status: res.status, body: parsed, text, headers: res.headers };
+}
+
+/**
+ * A throwaway HOME whose ~/.apilocker/config.json (mode 600) makes the
+ * apilocker CLI talk to `worker` as `user`'s device. The caller removes it.
+ * @param {StartedWorker} worker
+ * @param {{userId: string, deviceId: string, token: string, email: string}} user from addUser()
+ * @param {string} prefix name prefix of the temporary directory
+ * @returns {string} the HOME directory
+ */
+export function cliHome(worker, user, prefix) {
+  const home = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(home, '.apilocker'), { mode: 0o700 });
+  writeFileSync(join(home, '.apilocker', 'config.json'), JSON.stringify({
+    api_url: worker.url, master_token: user.token, user_id: user.userId,
+    device_id: user.deviceId, email: user.email, device_name: 'integration test',
+  }), { mode: 0o600 });
+  return home;
 }

@@ -11,12 +11,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { ROOT, addUser as harnessAddUser, startWorker } from './harness.mjs';
+import { ROOT, cliHome, addUser as harnessAddUser, startWorker } from './harness.mjs';
 
 /** @type {import('./harness.mjs').StartedWorker} */
 let worker;
@@ -327,12 +326,7 @@ describe('the apilocker 1.1.0 CLI against the worker', () => {
 
   before(async () => {
     user = await addUser('cli@example.com');
-    home = mkdtempSync(join(tmpdir(), 'vaultedge-cli-'));
-    mkdirSync(join(home, '.apilocker'), { mode: 0o700 });
-    writeFileSync(join(home, '.apilocker', 'config.json'), JSON.stringify({
-      api_url: worker.url, master_token: user.token, user_id: user.userId,
-      device_id: user.deviceId, email: user.email, device_name: 'integration test',
-    }), { mode: 0o600 });
+    home = cliHome(worker, user, 'vaultedge-cli-');
   });
   after(() => {
     if (home) rmSync(home, { recursive: true, force: true });

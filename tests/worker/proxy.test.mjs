@@ -26,7 +26,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { addUser, startWorker } from './harness.mjs';
+import { addUser, request, startWorker } from './harness.mjs';
 import { assertToolError, assertToolOk, redact, registerSecret } from './mcp-support.mjs';
 import { bodyText, everything, headerValues, startUpstream } from './upstream.mjs';
 
@@ -67,21 +67,8 @@ function secretValue(tag) {
  * One JSON request to the worker (REST, not through the proxy).
  * @returns {Promise<{status: number, body: any, text: string, headers: Headers}>}
  */
-async function api(token, method, path, body) {
-  const res = await fetch(`${worker.url}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await res.text();
-  let parsed = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = null;
-  }
-  return { status: res.status, body: parsed, text, headers: res.headers };
+function api(token, method, path, body) {
+  return request(worker.url, token, method, path, body);
 }
 
 /**

@@ -16,16 +16,14 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { apilocker } from '../e2e/lib/cli.mjs';
-import { addUser, startWorker } from './harness.mjs';
+import { addUser, cliHome, request, startWorker } from './harness.mjs';
 import { assertToolError, assertToolOk, firstArray, redact, registerSecret, textOf } from './mcp-support.mjs';
 import { headerValues, startUpstream } from './upstream.mjs';
 
@@ -55,25 +53,8 @@ const bearer = (t) => (typeof t === 'string' ? t : t?.token);
  * One JSON request as the apilocker CLI makes it.
  * @returns {Promise<{status: number, body: any, text: string, headers: Headers}>}
  */
-async function api(who, method, path, body) {
-  const token = bearer(who);
-  const res = await fetch(`${worker.url}${path}`, {
-    method,
-    headers: {
-      'Content-Type': 'application/json',
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await res.text();
-  let parsed = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = null;
-  }
-  return { status: res.status, body: parsed, text, headers: res.headers };
+function api(who, method, path, body) {
+  return request(worker.url, bearer(who), method, path, body);
 }
 
 /** Asserts a status; the message shows the (redacted) body. */
@@ -446,12 +427,7 @@ describe('the apilocker 1.1.0 CLI: token create/list/revoke, doctor', () => {
     registerSecret(user.token);
     key = await storeKey(user, 'CLI_TOKEN_KEY');
     await storeKey(user, 'CLI_OTHER_KEY');
-    home = mkdtempSync(join(tmpdir(), 'vaultedge-tokens-cli-'));
-    mkdirSync(join(home, '.apilocker'), { mode: 0o700 });
-    writeFileSync(join(home, '.apilocker', 'config.json'), JSON.stringify({
-      api_url: worker.url, master_token: user.token, user_id: user.userId,
-      device_id: user.deviceId, email: user.email, device_name: 'integration test',
-    }), { mode: 0o600 });
+    home = cliHome(worker, user, 'vaultedge-tokens-cli-');
   });
   after(() => {
     if (home) rmSync(home, { recursive: true, force: true });
