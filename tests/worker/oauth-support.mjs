@@ -488,7 +488,9 @@ export async function startClientSite() {
     }
     res.writeHead(r.status, { 'content-type': r.type, 'cache-control': 'no-store', ...r.headers }).end(r.body);
   });
-  server.keepAliveTimeout = 1000;
+  // No idle close: it would race workerd's reuse of a pooled connection (see
+  // upstream-server.mjs); stop() ends the connections.
+  server.keepAliveTimeout = 0;
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);

@@ -172,7 +172,7 @@ function expectError(r, status, what, code) {
   assert.ok(r.status === status, redact(`${what}: expected ${status}, got ${r.status} ${r.text.slice(0, 300)}`));
   assert.equal(typeof r.body?.error, 'string', `${what}: an error message`);
   assert.ok(r.body.error.length >= 10, `${what}: a message a person can act on`);
-  if (code) assert.equal(r.body.code, code, `${what}: code`);
+  if (code) assert.equal(r.body.code, code, redact(`${what}: code (the message: ${r.body.error})`));
 }
 
 /** Asserts a 4xx REST error (policy refusals, whose exact status the contract leaves open). */

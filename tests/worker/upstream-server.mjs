@@ -263,7 +263,11 @@ const controlServer = http.createServer(control);
 for (const s of [mainServer, otherServer]) {
   s.headersTimeout = 20_000;
   s.requestTimeout = 0; // /_sleep outlives the default
-  s.keepAliveTimeout = 1_000;
+  // Never close an idle keep-alive connection: workerd pools them, and a close
+  // that crosses its next request on the wire fails that request with
+  // "Network connection lost" (cloudflare/workers-sdk#14850). The process
+  // exits with its parent, which ends the connections.
+  s.keepAliveTimeout = 0;
 }
 ports.main = await listen(mainServer);
 ports.other = await listen(otherServer);

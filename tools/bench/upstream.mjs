@@ -31,7 +31,9 @@ const server = http.createServer((req, res) => {
     res.end(body);
   });
 });
-server.keepAliveTimeout = 30_000; // wrk and workerd keep their connections open
+// wrk and workerd keep their connections open; an idle close would race
+// workerd's reuse of a pooled connection ("Network connection lost").
+server.keepAliveTimeout = 0;
 server.headersTimeout = 35_000;
 
 server.listen(0, '127.0.0.1', () => {
