@@ -173,7 +173,9 @@ http::Response HostRunner::request(std::string method, std::string url, std::str
   req.url = std::move(url);
   req.headers = std::move(headers);
   req.body = std::move(body);
-  req.client_ip = "127.0.0.1";
+  // As the shim does (js-shim/worker.js): the edge's CF-Connecting-IP header.
+  req.client_ip =
+      std::string(http::find_header(req.headers, "cf-connecting-ip").value_or("127.0.0.1"));
   if (!http::parse_url(req.url, req)) die("bad test URL");
   auto step = driver_->begin(std::move(req));
   while (!step.done) {

@@ -27,7 +27,9 @@ class HostRunner {
   HostRunner(const HostRunner&) = delete;
   HostRunner& operator=(const HostRunner&) = delete;
 
-  /// Runs one request to completion. `url` is absolute (http://127.0.0.1/…).
+  /// Runs one request to completion. `url` is absolute (http://127.0.0.1/…);
+  /// the client address is the `cf-connecting-ip` header's (lower-case name),
+  /// else 127.0.0.1.
   http::Response request(std::string method, std::string url, std::string body = "",
                          async::Headers headers = {});
   /// Runs one effect as the JS shim would.

@@ -732,3 +732,63 @@ test('the consent page and token answers are not cacheable and cannot be framed'
   assert.equal(form.method, 'POST', 'the consent form POSTs');
   assert.ok(form.controls.some((c) => c.name === 'csrf' && c.type === 'hidden' && c.value.length >= 32), 'a hidden csrf field');
 });
+
+describe('rate limits of the endpoints anyone may call (per client address)', () => {
+  /** @type {import('./harness.mjs').StartedWorker} */
+  let limited;
+  before(async () => {
+    limited = await startWorker({ vars: { RATE_LIMIT_OAUTH_REGISTER_PER_IP: '2', RATE_LIMIT_OAUTH_TOKEN_PER_IP: '3' } });
+  });
+  after(async () => {
+    await limited?.stop();
+  });
+
+  /** POST `body` to `path` from client address `ip` (CF-Connecting-IP, as the edge sets it). */
+  async function postFrom(ip, path, contentType, body) {
+    const res = await fetch(`${limited.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': contentType, 'CF-Connecting-IP': ip },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    let json = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    return { status: res.status, headers: res.headers, json, text };
+  }
+  const client = JSON.stringify({ client_name: 'flood', redirect_uris: ['http://127.0.0.1:7777/callback'] });
+  const register = (ip) => postFrom(ip, '/oauth/register', 'application/json', client);
+  const tokenForm = (ip, body) => postFrom(ip, '/oauth/token', 'application/x-www-form-urlencoded', body);
+
+  /** Asserts the per-address refusal: 429 rate_limited, a message, Retry-After within the minute. */
+  function assertLimited(r, what) {
+    assertOAuthError(r, 'rate_limited', 429);
+    assert.match(r.json.error_description, /per client address/, `${what}: the message says which limit`);
+    const retry = Number(r.headers.get('retry-after'));
+    assert.ok(retry >= 1 && retry <= 60, `${what}: Retry-After within the minute (${retry})`);
+  }
+
+  test('registration: past the limit 429 with Retry-After and nothing stored; another address unaffected', T, async () => {
+    const before = await countRows(limited, 'oauth_clients');
+    assert.equal((await register('198.51.100.7')).status, 201);
+    assert.equal((await register('198.51.100.7')).status, 201);
+    assertLimited(await register('198.51.100.7'), 'third registration');
+    assert.equal(await countRows(limited, 'oauth_clients'), before + 2, 'the refused registration stored nothing');
+    assert.equal((await register('198.51.100.8')).status, 201, 'another address has its own count');
+  });
+
+  test('token endpoint and revocation share one count', T, async () => {
+    const ip = '203.0.113.30';
+    const bogus = 'grant_type=refresh_token&refresh_token=vk_rt_not-a-token&client_id=x';
+    assertOAuthError(await tokenForm(ip, bogus), 'invalid_grant');
+    assert.equal((await postFrom(ip, '/oauth/revoke', 'application/x-www-form-urlencoded', 'token=vk_at_nope')).status, 200);
+    assertOAuthError(await tokenForm(ip, bogus), 'invalid_grant');
+    assertLimited(await tokenForm(ip, bogus), 'fourth token request');
+    assertLimited(await postFrom(ip, '/oauth/revoke', 'application/x-www-form-urlencoded', 'token=vk_at_nope'), 'revocation');
+    assertOAuthError(await tokenForm('203.0.113.31', bogus), 'invalid_grant');
+  });
+});

@@ -1,14 +1,23 @@
 // Route handlers of the OAuth domain, one group per file; routes.cpp lists them.
 // Internal to worker/oauth. Contract: docs/oauth.md.
 #pragma once
+#include <optional>
+
 #include "worker/api/context.hpp"
 #include "worker/async/task.hpp"
 #include "worker/http/message.hpp"
+#include "worker/ratelimit/limit.hpp"
 
 namespace ve::oauth::handlers {
 
 using api::Ctx;
 using Handler = async::Task<http::Response>;
+
+// rate_limit.cpp — the per-address limit of registration, token and revocation:
+// nullopt when the request may go on; else 429 `{"error": "rate_limited",
+// "error_description"}` with Retry-After (503 `temporarily_unavailable` when D1
+// cannot count). Called first, so malformed requests count too.
+async::Task<std::optional<http::Response>> over_limit(Ctx& ctx, ratelimit::Endpoint endpoint);
 
 // metadata.cpp — discovery documents (JSON).
 Handler protected_resource_metadata(

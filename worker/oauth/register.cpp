@@ -18,6 +18,9 @@ namespace ve::oauth::handlers {
 namespace bj = boost::json;
 
 Handler register_client(Ctx& ctx) {
+  if (auto refused = co_await over_limit(ctx, ratelimit::Endpoint::registration)) {
+    co_return std::move(*refused);
+  }
   auto body = json::parse_object(ctx.req.body);
   if (!body.ok()) {
     co_return error_response(400, "invalid_client_metadata",

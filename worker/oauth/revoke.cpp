@@ -15,6 +15,9 @@
 namespace ve::oauth::handlers {
 
 Handler revoke(Ctx& ctx) {
+  if (auto refused = co_await over_limit(ctx, ratelimit::Endpoint::token)) {
+    co_return std::move(*refused);
+  }
   auto form = http::parse_form(ctx.req.body);
   const std::string& token = form["token"];
   if (token.empty()) {

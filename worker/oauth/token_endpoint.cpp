@@ -257,6 +257,9 @@ async::Task<http::Response> refresh_grant(Ctx& ctx, Form& form) {
 }  // namespace
 
 Handler token(Ctx& ctx) {
+  if (auto refused = co_await over_limit(ctx, ratelimit::Endpoint::token)) {
+    co_return std::move(*refused);
+  }
   auto form = http::parse_form(ctx.req.body);
   const std::string& grant_type = form["grant_type"];
   if (grant_type == "authorization_code") co_return co_await code_grant(ctx, form);

@@ -1,9 +1,11 @@
 #include "worker/ratelimit/limit.hpp"
 
+#include <array>
 #include <charconv>
 #include <string>
 #include <vector>
 
+#include "worker/proxy/ip.hpp"
 #include "worker/store/rows.hpp"
 #include "worker/util/time.hpp"
 
@@ -24,17 +26,64 @@ std::int64_t var_or(const config::Config& config, const std::string& name, std::
   return ec == std::errc() && end == v->data() + v->size() && n > 0 ? n : fallback;
 }
 
-/// The two statements that count one request in `bucket`: drop its older
-/// windows, then upsert this window's counter and return it.
-void count_in(std::vector<async::Statement>& batch, const std::string& bucket,
-              std::int64_t window) {
-  batch.push_back(
-      {"DELETE FROM rate_limits WHERE bucket = ?1 AND window_start < ?2", {bucket, window}});
-  batch.push_back(
-      {"INSERT INTO rate_limits (bucket, window_start, count) VALUES (?1, ?2, 1) "
-       "ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + 1 "
-       "RETURNING count",
-       {bucket, window}});
+/// The statement that purges every window older than `window` (any bucket; an
+/// index on window_start makes it read only those rows), so the table holds
+/// only this minute's counters. It goes first in each counting batch.
+async::Statement purge_before(std::int64_t window) {
+  return {"DELETE FROM rate_limits WHERE window_start < ?1", {window}};
+}
+
+/// The statement that counts one request in `bucket` and returns the count.
+async::Statement count_in(const std::string& bucket, std::int64_t window) {
+  return {
+      "INSERT INTO rate_limits (bucket, window_start, count) VALUES (?1, ?2, 1) "
+      "ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + 1 "
+      "RETURNING count",
+      {bucket, window}};
+}
+
+/// The current one-minute window, and what a refusal in it says.
+struct Window {
+  std::int64_t start;
+  int retry_after_s;
+
+  static Window now() {
+    const std::int64_t t = util::now_ms();
+    const std::int64_t start = t - t % kWindowMs;
+    return {start, static_cast<int>((start + kWindowMs - t + 999) / 1000)};
+  }
+
+  Error refusal(std::string_view what, std::int64_t limit, std::string_view whose) const {
+    return Error{429, "rate_limited",
+                 "rate limit reached: at most " + std::to_string(limit) + " " + std::string(what) +
+                     " requests per minute " + std::string(whose) + "; retry in " +
+                     std::to_string(retry_after_s) + " s",
+                 retry_after_s};
+  }
+};
+
+/// The count an upsert of count_in returned, as statement `i` of the batch.
+std::int64_t count_at(const std::vector<async::Rows>& rows, std::size_t i) {
+  return store::integer(rows[i], 0, "count").value_or(0);
+}
+
+bool is_v4_mapped(const std::array<std::uint8_t, 16>& b) {
+  for (std::size_t i = 0; i < 10; ++i) {
+    if (b[i] != 0) return false;
+  }
+  return b[10] == 0xff && b[11] == 0xff;
+}
+
+void append_hex_group(std::string& out, const std::array<std::uint8_t, 16>& b, std::size_t i) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const unsigned group = (static_cast<unsigned>(b[i]) << 8U) | b[i + 1];
+  bool started = false;
+  for (int shift = 12; shift >= 0; shift -= 4) {
+    const unsigned digit = (group >> static_cast<unsigned>(shift)) & 0xFU;
+    if (digit == 0 && !started && shift > 0) continue;
+    started = true;
+    out.push_back(kHex[digit]);
+  }
 }
 }  // namespace
 
@@ -47,29 +96,61 @@ Limits limits(const config::Config& config, Action action) {
 
 async::Task<Result<void>> consume(api::Ctx& ctx, Action action) {
   const auto& p = ctx.principal;
-  const std::int64_t now = util::now_ms();
-  const std::int64_t window = now - now % kWindowMs;
+  const Window window = Window::now();
   const std::string name(action_name(action));
   const std::string credential = !p.token_id.empty() ? p.token_id : p.actor_id;
-  std::vector<async::Statement> batch;
-  count_in(batch, name + ":user:" + p.user_id, window);
-  if (!credential.empty()) count_in(batch, name + ":token:" + credential, window);
+  std::vector<async::Statement> batch{purge_before(window.start),
+                                      count_in(name + ":user:" + p.user_id, window.start)};
+  if (!credential.empty()) batch.push_back(count_in(name + ":token:" + credential, window.start));
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return rows.error();
   const Limits l = limits(ctx.config, action);
-  const auto count_at = [&](std::size_t i) {
-    return store::integer(rows.value()[i], 0, "count").value_or(0);
-  };
-  const int retry = static_cast<int>((window + kWindowMs - now + 999) / 1000);
-  auto refuse = [&](const std::string& whose, std::int64_t limit) {
-    return Error{429, "rate_limited",
-                 "rate limit reached: at most " + std::to_string(limit) + " " + name +
-                     " requests per minute " + whose + "; retry in " + std::to_string(retry) + " s",
-                 retry};
-  };
-  if (count_at(1) > l.per_user) co_return refuse("per user", l.per_user);
-  if (!credential.empty() && count_at(3) > l.per_token) {
-    co_return refuse("per token", l.per_token);
+  if (count_at(rows.value(), 1) > l.per_user) {
+    co_return window.refusal(name, l.per_user, "per user");
+  }
+  if (!credential.empty() && count_at(rows.value(), 2) > l.per_token) {
+    co_return window.refusal(name, l.per_token, "per token");
+  }
+  co_return Result<void>();
+}
+
+std::int64_t per_address_limit(const config::Config& config, Endpoint endpoint) {
+  return endpoint == Endpoint::registration ? var_or(config, "RATE_LIMIT_OAUTH_REGISTER_PER_IP", 30)
+                                            : var_or(config, "RATE_LIMIT_OAUTH_TOKEN_PER_IP", 300);
+}
+
+std::string address_key(std::string_view client_ip) {
+  // Rebuilt from the parsed bytes, so the key is canonical whatever the text.
+  auto ip = proxy::parse_ipv4(client_ip);
+  if (!ip) ip = proxy::parse_ipv6(client_ip);
+  if (!ip) return "unknown";
+  const auto& b = ip->bytes;
+  if (ip->v4 || is_v4_mapped(b)) {
+    std::string out;
+    for (std::size_t i = 12; i < 16; ++i) out += std::to_string(b[i]) + (i < 15 ? "." : "");
+    return out;
+  }
+  std::string out;
+  for (std::size_t i = 0; i < 8; i += 2) {
+    append_hex_group(out, b, i);
+    out.push_back(':');
+  }
+  return out + ":/64";
+}
+
+async::Task<Result<void>> consume_per_address(api::Ctx& ctx, Endpoint endpoint) {
+  const Window window = Window::now();
+  const bool registration = endpoint == Endpoint::registration;
+  const std::string name = registration ? "oauth_register" : "oauth_token";
+  std::vector<async::Statement> batch{
+      purge_before(window.start),
+      count_in(name + ":ip:" + address_key(ctx.req.client_ip), window.start)};
+  auto rows = co_await ctx.io.d1_batch(std::move(batch));
+  if (!rows.ok()) co_return rows.error();
+  const std::int64_t limit = per_address_limit(ctx.config, endpoint);
+  if (count_at(rows.value(), 1) > limit) {
+    co_return window.refusal(registration ? "client registration" : "token endpoint", limit,
+                             "per client address");
   }
   co_return Result<void>();
 }

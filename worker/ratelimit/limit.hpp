@@ -1,9 +1,13 @@
-// Rate limits on using secrets (proxy calls, reveals), counted in D1 so every
-// isolate and location sees the same counts (DESIGN.md: mutable state lives in
-// D1; an in-memory counter would be per isolate). Fixed one-minute windows per
-// user and per credential (scoped token, OAuth grant, device).
+// Rate limits, counted in D1 so every isolate and location sees the same
+// counts (DESIGN.md: mutable state lives in D1; an in-memory counter would be
+// per isolate), in fixed one-minute windows:
+// - using secrets (proxy calls, reveals): per user and per credential (scoped
+//   token, OAuth grant, device);
+// - the unauthenticated OAuth endpoints (registration, token, revocation): per
+//   client address, since no principal exists yet.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "worker/api/context.hpp"
@@ -25,11 +29,34 @@ struct Limits {
 Limits limits(const config::Config& config, Action action);
 
 /// Counts one `action` by ctx.principal (both its user's counter and its
-/// credential's: token_id, else actor_id, else none) in one D1 batch, and
+/// credential's: token_id, else actor_id, else none) in one D1 batch, which
+/// also purges every window older than the current one, and
 /// refuses when either is over its limit for the current minute. Error 429
 /// `rate_limited` with retry_after_s = seconds until the window ends and a
 /// message naming the limit; 503 when D1 is unavailable. A refused request
 /// still counts (so hammering does not reset anything).
 async::Task<Result<void>> consume(api::Ctx& ctx, Action action);
+
+/// An endpoint anyone may call, limited per client address (docs/oauth.md
+/// "Rate limits"): RFC 7591 registration, and the token endpoint together with
+/// RFC 7009 revocation.
+enum class Endpoint { registration, token };
+
+/// Requests per minute per client address: registration 30, token 300.
+/// Overridable with RATE_LIMIT_OAUTH_REGISTER_PER_IP and
+/// RATE_LIMIT_OAUTH_TOKEN_PER_IP; a value that is not a positive integer is ignored.
+std::int64_t per_address_limit(const config::Config& config, Endpoint endpoint);
+
+/// The counter key of a client address (CF-Connecting-IP): an IPv4 address
+/// (also written IPv4-mapped, `::ffff:a.b.c.d`) as a dotted quad; an IPv6 address as its /64
+/// (`2001:db8:1:2::/64`), the block one subscriber gets (RFC 6177), so rotating addresses inside it
+/// does not reset the count; anything else, including no address (local development), `unknown`.
+std::string address_key(std::string_view client_ip);
+
+/// Counts one request to `endpoint` from ctx.req.client_ip and refuses it when
+/// the address is over its limit for the current minute: 429 `rate_limited`
+/// with retry_after_s and a message naming the limit; 503 when D1 is
+/// unavailable. A refused request still counts.
+async::Task<Result<void>> consume_per_address(api::Ctx& ctx, Endpoint endpoint);
 
 }  // namespace ve::ratelimit
