@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "worker/http/message.hpp"
+#include "worker/proxy/policy.hpp"
 
 namespace ve::vault {
 
@@ -111,6 +112,13 @@ Result<std::string> check_base_url(std::string_view url, bool development, std::
   if (scheme != "https" &&
       !(development && scheme == "http" && http::is_loopback_authority(authority))) {
     return bad();
+  }
+  // The proxy's destination policy decides at call time; asking it here too
+  // tells the user now, not at their first proxy call, that an address such as
+  // https://10.0.0.1 will never be reached.
+  if (auto reachable = proxy::check_base_url(url, development); !reachable.ok()) {
+    return bad_request(
+        field_error(field, "names a destination the proxy refuses: " + reachable.error().message));
   }
   std::string out(url);
   while (out.size() > scheme.size() + 3 + authority.size() && out.back() == '/') out.pop_back();

@@ -32,8 +32,10 @@ Result<std::string> check_name(std::string_view name, std::string_view field = "
 Result<std::vector<std::string>> parse_tags(const boost::json::object& body);
 
 /// A base URL for the proxy: `https://host[:port][/path]` without user info,
-/// query or fragment; in development also `http://` to a loopback host. The
-/// trailing `/` is dropped.
+/// query or fragment; in development also `http://` to a loopback host; and one
+/// the proxy's destination policy accepts (proxy::check_base_url: no private,
+/// loopback or link-local address, no `localhost`). The trailing `/` is
+/// dropped. Error: 400 `field 'base_url' …` saying which rule it breaks.
 Result<std::string> check_base_url(std::string_view url, bool development,
                                    std::string_view field = "base_url");
 

@@ -114,6 +114,36 @@ TEST_CASE("custom provider: base_url optional, https only, auth type kept", "[va
   CHECK(body_json(ok).at("proxy_endpoint").is_string());
 }
 
+TEST_CASE("base_url: a destination the proxy refuses is refused when stored", "[vault][keys]") {
+  for (const char* environment : {"production", "development"}) {
+    INFO(environment);
+    auto host = make_runner(environment);
+    auto alice = add_user(host, "alice@example.com");
+    for (const char* bad :
+         {"https://10.0.0.1", "https://192.168.1.1/v1", "https://127.0.0.1:8443", "https://127.1",
+          "https://2130706433", "https://0x7f.0.0.1", "https://[::1]", "https://[::ffff:10.0.0.1]",
+          "https://169.254.169.254/latest", "https://100.64.0.1", "https://[fe80::1]",
+          "https://localhost", "https://api.localhost", "https://0.0.0.0"}) {
+      INFO(bad);
+      auto r = call(
+          host, alice, "POST", "/v1/keys",
+          bj::value{{"name", "PRIVATE"}, {"provider", "custom"}, {"key", "v"}, {"base_url", bad}});
+      CHECK(r.status == 400);
+      const std::string message(body_json(r).at("error").as_string());
+      CHECK(message.find("field 'base_url'") != std::string::npos);
+      CHECK(message.find("the proxy refuses") != std::string::npos);
+    }
+    CHECK(scalar_int(host, "SELECT COUNT(*) FROM keys") == 0);
+    // A public address literal is a destination like any other.
+    auto ok = call(host, alice, "POST", "/v1/keys",
+                   bj::value{{"name", "PUBLIC_IP"},
+                             {"provider", "custom"},
+                             {"key", "v"},
+                             {"base_url", "https://1.1.1.1/api"}});
+    CHECK(ok.status == 201);
+  }
+}
+
 TEST_CASE("apilocker import's body (no credential_type) stores an api_key", "[vault][keys]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
