@@ -177,6 +177,17 @@ http::Response HostRunner::request(std::string method, std::string url, std::str
   req.client_ip =
       std::string(http::find_header(req.headers, "cf-connecting-ip").value_or("127.0.0.1"));
   if (!http::parse_url(req.url, req)) die("bad test URL");
+  return run(std::move(req));
+}
+
+http::Response HostRunner::scheduled(std::string cron) {
+  http::Request req;
+  req.method = "SCHEDULED";  // as wasm::decode_scheduled makes it
+  req.cron = std::move(cron);
+  return run(std::move(req));
+}
+
+http::Response HostRunner::run(http::Request req) {
   auto step = driver_->begin(std::move(req));
   while (!step.done) {
     std::vector<std::pair<std::uint32_t, async::EffectResult>> results;

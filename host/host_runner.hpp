@@ -32,6 +32,9 @@ class HostRunner {
   /// else 127.0.0.1.
   http::Response request(std::string method, std::string url, std::string body = "",
                          async::Headers headers = {});
+  /// Runs a Cron Trigger's run to completion, as the `scheduled` export does
+  /// (wasm/ABI.md "Scheduled"); the answer is the core's done Output.
+  http::Response scheduled(std::string cron = "17 * * * *");
   /// Runs one effect as the JS shim would.
   async::EffectResult perform(const async::Effect& effect);
 
@@ -42,6 +45,8 @@ class HostRunner {
   std::size_t live_tasks() const { return driver_->live(); }
 
  private:
+  /// Drives one task (a request or a scheduled run) to its answer.
+  http::Response run(http::Request req);
   async::EffectResult run_batch(const async::D1Batch& batch);
 
   sqlite3* db_ = nullptr;

@@ -298,6 +298,16 @@ export function encodeConfigure(entries) {
 }
 
 /**
+ * Input of `scheduled` (ABI.md "Scheduled"): the cron expression of the
+ * trigger that fired.
+ * @param {string} cron e.g. `17 * * * *`; must not be empty
+ * @returns {Uint8Array}
+ */
+export function encodeScheduled(cron) {
+  return new Writer(cron.length * 3 + 16).str(cron).finish();
+}
+
+/**
  * @typedef {object} RequestMessage  ABI.md "Request"
  * @property {string} method      e.g. "GET"
  * @property {string} url         absolute URL

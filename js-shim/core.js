@@ -42,7 +42,7 @@ export class Core {
       instance = new WebAssembly.Instance(module, createWasiImports(module, ctx));
       ctx.memory = instance.exports.memory;
       if (!(ctx.memory instanceof WebAssembly.Memory)) throw new Error('core.wasm exports no memory');
-      for (const name of ['alloc', 'configure', 'begin', 'resume']) {
+      for (const name of ['alloc', 'configure', 'begin', 'scheduled', 'resume']) {
         if (typeof instance.exports[name] !== 'function') throw new Error(`core.wasm does not export ${name}`);
       }
       if (typeof instance.exports._initialize === 'function') instance.exports._initialize();
@@ -75,7 +75,7 @@ export class Core {
    * decodes the Output it points at (copied out at once: it is valid only until
    * the next call).
    *
-   * @param {'configure' | 'begin' | 'resume'} name
+   * @param {'configure' | 'begin' | 'scheduled' | 'resume'} name
    * @param {Uint8Array} input an encoded ABI message
    * @returns {import('./abi.js').Output}
    * @throws {CoreFailure} on a trap or malformed Output; the instance is then poisoned

@@ -1,11 +1,12 @@
 // The Worker module: HTTP in, core.wasm's answer out. Thin on purpose — it
 // reads the body as bytes, hands the request to the core (ABI.md "Request"),
 // runs the effects the core asks for (effects.js) until the core is done
-// (ABI.md "Output"), and turns the answer into a Response. No routing, no
-// JSON parsing of bodies, no business logic.
+// (ABI.md "Output"), and turns the answer into a Response. A Cron Trigger's
+// run goes the same way through the `scheduled` export (ABI.md "Scheduled").
+// No routing, no JSON parsing of bodies, no business logic.
 
 import coreModule from './core.wasm';
-import { encodeRequest, encodeResults, OUTPUT_DONE, OUTPUT_EFFECTS } from './abi.js';
+import { encodeRequest, encodeResults, encodeScheduled, OUTPUT_DONE, OUTPUT_EFFECTS } from './abi.js';
 import { Core, CoreFailure } from './core.js';
 import { runEffect } from './effects.js';
 
@@ -54,7 +55,71 @@ export default {
     ctx?.waitUntil?.(response.catch(() => undefined));
     return response;
   },
+
+  /**
+   * Runs a Cron Trigger (wrangler.toml `[triggers]`) through the core: the
+   * retention purge of docs/storage.md "Retention" (ABI.md "Scheduled"). The
+   * core's log line (what was purged, never a value) is written as for a
+   * request.
+   *
+   * @param {ScheduledController} controller its `cron` names the trigger
+   * @param {Record<string, unknown>} env
+   * @param {ExecutionContext} [ctx]
+   * @returns {Promise<void>}
+   * @throws {Error} when the core cannot start, fails, or answers 5xx (D1
+   *   unavailable), so the run is recorded as failed and nothing is half-done:
+   *   the purge is one D1 batch
+   */
+  async scheduled(controller, env, ctx) {
+    const work = runScheduled(controller.cron || '(manual)', env);
+    ctx?.waitUntil?.(work.catch(() => undefined));
+    await work;
+  },
 };
+
+/**
+ * @param {string} cron
+ * @param {Record<string, unknown>} env
+ * @returns {Promise<void>}
+ */
+async function runScheduled(cron, env) {
+  let out;
+  try {
+    const instance = currentCore(env);
+    if (!instance.config.ok) throw new Error(`scheduled run: ${instance.config.message}`);
+    out = await drive(instance, instance.call('scheduled', encodeScheduled(cron)), env, 'the scheduled run');
+  } catch (e) {
+    if (e instanceof CoreFailure) logFailure(e);
+    throw e;
+  }
+  if (out.logLine) console.log(out.logLine);
+  if (out.status >= 500) throw new Error(`scheduled run failed with status ${out.status}`);
+}
+
+/**
+ * Runs the effects a task asks for until the core is done with it (ABI.md
+ * "Output"), starting from the task's first Output.
+ * @param {Core} instance
+ * @param {import('./abi.js').Output} first
+ * @param {Record<string, unknown>} env
+ * @param {string} what "this request" or "the scheduled run", for failure messages
+ * @returns {Promise<import('./abi.js').DoneOutput>}
+ * @throws {CoreFailure} when the core traps, breaks the ABI, or answers another task
+ */
+async function drive(instance, first, env, what) {
+  let out = first;
+  while (out.kind === OUTPUT_EFFECTS) {
+    const taskId = out.taskId;
+    const results = await Promise.all(out.effects.map((effect) => runEffect(effect, env)));
+    if (instance.poisoned) throw new CoreFailure(`core instance trapped while ${what} waited on I/O`);
+    out = instance.call('resume', encodeResults(taskId, results));
+    if (out.taskId !== taskId) {
+      throw new CoreFailure(`resume(task ${taskId}) answered for task ${out.taskId}`);
+    }
+  }
+  if (out.kind !== OUTPUT_DONE) throw new CoreFailure(`unexpected output kind ${out.kind} for ${what}`);
+  return out;
+}
 
 /**
  * @param {Request} request
@@ -80,24 +145,14 @@ async function handle(request, env) {
 
   let out;
   try {
-    out = instance.call('begin', encodeRequest({
+    out = await drive(instance, instance.call('begin', encodeRequest({
       method: request.method,
       url: request.url,
       headers: request.headers,
       body,
       clientIp: request.headers.get('cf-connecting-ip') ?? '',
       country: typeof request.cf?.country === 'string' ? request.cf.country : '',
-    }));
-    while (out.kind === OUTPUT_EFFECTS) {
-      const taskId = out.taskId;
-      const results = await Promise.all(out.effects.map((effect) => runEffect(effect, env)));
-      if (instance.poisoned) throw new CoreFailure('core instance trapped while this request waited on I/O');
-      out = instance.call('resume', encodeResults(taskId, results));
-      if (out.taskId !== taskId) {
-        throw new CoreFailure(`resume(task ${taskId}) answered for task ${out.taskId}`);
-      }
-    }
-    if (out.kind !== OUTPUT_DONE) throw new CoreFailure(`unexpected output kind ${out.kind} for a request`);
+    })), env, 'this request');
   } catch (e) {
     if (!(e instanceof CoreFailure)) throw e;
     logFailure(e);

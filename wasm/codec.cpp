@@ -167,6 +167,13 @@ bool decode_request(std::string_view bytes, http::Request& out) {
   return r.at_end() && http::parse_url(out.url, out);
 }
 
+bool decode_scheduled(std::string_view bytes, http::Request& out) {
+  Reader r(bytes);
+  out.method = "SCHEDULED";
+  out.cron = r.str();
+  return r.at_end() && !out.cron.empty();
+}
+
 bool decode_config(std::string_view bytes, std::map<std::string, std::string>& out) {
   Reader r(bytes);
   for (auto& [k, v] : r.headers()) out[k] = std::move(v);

@@ -14,6 +14,9 @@ namespace ve::wasm {
 
 /// ABI.md "Request" → Request (origin/path/query split from the URL). False if malformed.
 bool decode_request(std::string_view bytes, http::Request& out);
+/// ABI.md "Scheduled" → a Request with only `method` ("SCHEDULED") and `cron`
+/// set. False if malformed or the cron expression is empty.
+bool decode_scheduled(std::string_view bytes, http::Request& out);
 /// ABI.md "Results" → task id and (effect id, result) pairs. False if malformed.
 bool decode_results(std::string_view bytes, std::uint32_t& task_id,
                     std::vector<std::pair<std::uint32_t, async::EffectResult>>& out);

@@ -71,6 +71,16 @@ __attribute__((export_name("begin"))) std::uint32_t ve_begin(std::uint32_t ptr, 
   return publish(ve::wasm::encode_step(g_driver->begin(std::move(req))));
 }
 
+__attribute__((export_name("scheduled"))) std::uint32_t ve_scheduled(std::uint32_t ptr,
+                                                                     std::uint32_t len) {
+  if (!g_driver) return publish(ve::wasm::encode_step(bad_input("core is not configured")));
+  ve::http::Request req;
+  if (!ve::wasm::decode_scheduled(take_input(ptr, len), req)) {
+    return publish(ve::wasm::encode_step(bad_input("scheduled event could not be decoded")));
+  }
+  return publish(ve::wasm::encode_step(g_driver->begin(std::move(req))));
+}
+
 __attribute__((export_name("resume"))) std::uint32_t ve_resume(std::uint32_t ptr,
                                                                std::uint32_t len) {
   std::uint32_t task = 0;

@@ -7,6 +7,7 @@
 #include "worker/auth/authenticate.hpp"
 #include "worker/auth/csrf.hpp"
 #include "worker/json/json.hpp"
+#include "worker/maintenance/purge.hpp"
 #include "worker/oauth/scopes.hpp"
 #include "worker/oauth/server.hpp"
 #include "worker/util/time.hpp"
@@ -54,14 +55,19 @@ bool match(std::string_view pattern, std::string_view path, std::vector<std::str
   }
 }
 
-std::string log_line(const Ctx& ctx, int status) {
+/// The per-request log line's fields (never a secret, a body or an argument).
+boost::json::object log_fields(const Ctx& ctx, int status) {
   boost::json::object o;
   o["method"] = ctx.req.method;
   o["route"] = ctx.route.empty() ? std::string("(none)") : ctx.route;
   o["status"] = status;
   o["latency_ms"] = util::now_ms() - ctx.started_ms;
   o["principal"] = auth::kind_name(ctx.principal.kind);
-  return json::dump(o);
+  return o;
+}
+
+std::string log_line(const Ctx& ctx, int status) {
+  return json::dump(log_fields(ctx, status));
 }
 
 async::Task<Result<void>> authorize(Ctx& ctx, Access access) {
@@ -125,8 +131,30 @@ async::Task<http::Response> dispatch(Ctx& ctx) {
   co_return http::error(not_found("no such endpoint: " + ctx.req.method + " " + ctx.req.path));
 }
 
+/// A Cron Trigger's run: the retention purge, answered (and logged) with what
+/// it removed. No route, no principal: only the `scheduled` export gets here.
+async::Task<http::Reply> run_scheduled(Ctx& ctx) {
+  ctx.route = "(scheduled)";
+  http::Reply reply;
+  auto purged = co_await maintenance::purge_expired(ctx.io, ctx.started_ms);
+  if (!purged.ok()) {
+    reply.response = http::error(purged.error());
+    reply.log_line = log_line(ctx, reply.response.status);
+    co_return reply;
+  }
+  boost::json::object counts;
+  for (const auto& p : purged.value()) counts[p.table] = p.rows;
+  boost::json::object log = log_fields(ctx, 200);
+  log["cron"] = ctx.req.cron;
+  log["purged"] = counts;
+  reply.response = http::json(200, boost::json::object{{"purged", counts}});
+  reply.log_line = json::dump(log);
+  co_return reply;
+}
+
 async::Task<http::Reply> handle(const config::Config* config, async::Io& io, http::Request req) {
   Ctx ctx{*config, io, req, {}, util::now_ms(), {}, {}};
+  if (!req.cron.empty()) co_return co_await run_scheduled(ctx);
   http::Reply reply;
   reply.response = co_await dispatch(ctx);
   if (reply.response.status == 401 &&

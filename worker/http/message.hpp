@@ -24,6 +24,10 @@ struct Request {
   std::string body;                          ///< raw bytes
   std::string client_ip;                     ///< from the edge (CF-Connecting-IP)
   std::string country;                       ///< ISO 3166 alpha-2 from the edge, may be empty
+  /// Set only for a Cron Trigger's run (the `scheduled` export, wasm/ABI.md):
+  /// its cron expression, e.g. "17 * * * *". Empty for every HTTP request; no
+  /// part of an HTTP request can set it.
+  std::string cron;
 
   std::optional<std::string_view> header(std::string_view lower_name) const {
     return find_header(headers, lower_name);

@@ -141,7 +141,8 @@ Handler create_token(Ctx& ctx) {
       {id, user}};
   std::size_t n = 3;
   for (const auto& [key_id, name] : keys.value()) {
-    allowed.sql += (n == 3 ? "?" : ", ?") + std::to_string(n++);
+    allowed.sql += (n == 3 ? "?" : ", ?") + std::to_string(n);
+    ++n;
     allowed.params.emplace_back(key_id);
   }
   allowed.sql += ")";

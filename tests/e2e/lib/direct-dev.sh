@@ -35,5 +35,5 @@ wrangler d1 migrations apply DB --local --persist-to "$VE_STATE_DIR" "${env_args
 read -r -a dev_vars <<<"${VE_DEV_VARS:-}"
 var_args=()
 for v in "${dev_vars[@]}"; do var_args+=(--var "$v"); done
-exec wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$VE_STATE_DIR" \
+exec wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$VE_STATE_DIR" --test-scheduled \
   --show-interactive-dev-session=false "${env_args[@]}" "${var_args[@]}"
