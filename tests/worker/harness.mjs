@@ -194,13 +194,14 @@ export async function addUser(worker, email) {
  * @param {string} method
  * @param {string} path e.g. `/v1/keys`
  * @param {unknown} [body] a string is sent as is, anything else as JSON; undefined → no body
+ * @param {Record<string, string>} [headers] added last (e.g. another Content-Type)
  * @returns {Promise<{status: number, body: any, text: string, headers: Headers}>}
  *   `body` is the parsed JSON answer, or null when it is empty or not JSON
  */
-export async function request(base, token, method, path, body) {
+export async function request(base, token, method, path, body, headers = {}) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   });

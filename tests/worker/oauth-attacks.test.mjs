@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
-import { addUser, startWorker } from './harness.mjs';
+import { addUser, request, startWorker } from './harness.mjs';
 import { auditRows, registerSecret } from './mcp-support.mjs';
 import {
   HeadlessBrowser, assertBearerChallenge, assertOAuthError, assertTokenResponse, authorizeParams,
@@ -745,20 +745,8 @@ describe('rate limits of the endpoints anyone may call (per client address)', ()
 
   /** POST `body` to `path` from client address `ip` (CF-Connecting-IP, as the edge sets it). */
   async function postFrom(ip, path, contentType, body) {
-    const res = await fetch(`${limited.url}${path}`, {
-      method: 'POST',
-      headers: { 'Content-Type': contentType, 'CF-Connecting-IP': ip },
-      body,
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await res.text();
-    let json = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = null;
-    }
-    return { status: res.status, headers: res.headers, json, text };
+    const r = await request(limited.url, null, 'POST', path, body, { 'Content-Type': contentType, 'CF-Connecting-IP': ip });
+    return { ...r, json: r.body };
   }
   const client = JSON.stringify({ client_name: 'flood', redirect_uris: ['http://127.0.0.1:7777/callback'] });
   const register = (ip) => postFrom(ip, '/oauth/register', 'application/json', client);
