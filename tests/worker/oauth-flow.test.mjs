@@ -178,6 +178,47 @@ describe('discovery', () => {
   });
 });
 
+describe('cross-origin (a browser-based client such as the Inspector web UI)', () => {
+  const page = 'http://localhost:6274';
+
+  test('preflights of discovery, registration, token and revocation are answered; the vault and /v1/mcp are not', T, async () => {
+    const ask = (path, method) => fetch(`${worker.url}${path}`, {
+      method: 'OPTIONS',
+      headers: { Origin: page, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': 'content-type,mcp-protocol-version' },
+      signal: AbortSignal.timeout(10_000),
+    });
+    for (const [path, method] of [
+      ['/.well-known/oauth-protected-resource/v1/mcp', 'GET'], ['/.well-known/oauth-authorization-server', 'GET'],
+      ['/oauth/register', 'POST'], ['/oauth/token', 'POST'], ['/oauth/revoke', 'POST'],
+    ]) {
+      const r = await ask(path, method);
+      assert.equal(r.status, 204, `${path}: preflight answered`);
+      assert.equal(r.headers.get('access-control-allow-origin'), '*', `${path}: any origin, without credentials`);
+      assert.match(r.headers.get('access-control-allow-methods') ?? '', new RegExp(method), `${path}: ${method} allowed`);
+      assert.match(r.headers.get('access-control-allow-headers') ?? '', /MCP-Protocol-Version/i, `${path}: the SDK's discovery header allowed`);
+    }
+    for (const [path, method] of [['/v1/keys', 'GET'], ['/v1/mcp', 'POST'], ['/v1/oauth/grants', 'GET']]) {
+      const r = await ask(path, method);
+      await r.arrayBuffer();
+      assert.ok(r.status >= 400 && r.status < 500, `${path}: preflight refused (${r.status})`);
+      assert.equal(r.headers.get('access-control-allow-origin'), null, `${path}: no CORS`);
+    }
+  });
+
+  test('a registration from another origin gets a readable answer', T, async () => {
+    const res = await fetch(`${worker.url}/oauth/register`, {
+      method: 'POST',
+      headers: { Origin: page, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ client_name: 'web client', redirect_uris: [`${page}/oauth/callback`] }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const body = await res.json();
+    assert.equal(res.status, 201, JSON.stringify(body));
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    assert.match(body.client_id, /^vc_/);
+  });
+});
+
 describe('SDK 1.32.2 with dynamic client registration', () => {
   const clientName = `vaultedge SDK test client ${randomBytes(2).toString('hex')}`;
   /** @type {BrowserOAuthProvider} */

@@ -6,6 +6,7 @@
 #include "worker/api/route.hpp"
 #include "worker/auth/authenticate.hpp"
 #include "worker/auth/csrf.hpp"
+#include "worker/http/cors.hpp"
 #include "worker/json/json.hpp"
 #include "worker/maintenance/purge.hpp"
 #include "worker/oauth/scopes.hpp"
@@ -118,14 +119,22 @@ async::Task<Result<void>> authorize(Ctx& ctx, Access access) {
 
 async::Task<http::Response> dispatch(Ctx& ctx) {
   bool path_known = false;
+  std::vector<std::string_view> cross_origin_methods;
   for (const auto& route : route_table()) {
     if (!match(route.pattern, ctx.req.path, ctx.params)) continue;
     path_known = true;
+    if (route.cross_origin) cross_origin_methods.push_back(route.method);
     if (route.method != "*" && route.method != ctx.req.method) continue;
     ctx.route = std::string(route.pattern);
     auto allowed = co_await authorize(ctx, route.access);
     if (!allowed.ok()) co_return http::error(allowed.error());
-    co_return co_await route.handler(ctx);
+    http::Response response = co_await route.handler(ctx);
+    if (route.cross_origin) http::allow_any_origin(response);
+    co_return response;
+  }
+  if (ctx.req.method == "OPTIONS" && !cross_origin_methods.empty()) {
+    ctx.route = "(preflight)";
+    co_return http::cors_preflight(cross_origin_methods);
   }
   if (path_known) co_return http::error({405, "method_not_allowed", "method not allowed here"});
   co_return http::error(not_found("no such endpoint: " + ctx.req.method + " " + ctx.req.path));

@@ -25,6 +25,12 @@ struct Route {
   std::string_view pattern;  ///< "/v1/keys/:id/rotate"; a final "*" matches the rest
   Access access;
   HandlerFn handler;
+  /// Callable from any web origin (Fetch standard CORS, without credentials):
+  /// the router answers the OPTIONS preflight for the path and adds
+  /// `Access-Control-Allow-Origin: *` to the answers. Only for open routes
+  /// that read no cookie, such as the OAuth endpoints browser-based MCP
+  /// clients call (docs/oauth.md "Cross-origin requests").
+  bool cross_origin = false;
 };
 
 }  // namespace ve::api
