@@ -1,11 +1,13 @@
 #include "worker/ratelimit/limit.hpp"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <string>
 #include <vector>
 
-#include "worker/proxy/ip.hpp"
 #include "worker/store/rows.hpp"
 #include "worker/util/time.hpp"
 
@@ -67,24 +69,6 @@ std::int64_t count_at(const std::vector<async::Rows>& rows, std::size_t i) {
   return store::integer(rows[i], 0, "count").value_or(0);
 }
 
-bool is_v4_mapped(const std::array<std::uint8_t, 16>& b) {
-  for (std::size_t i = 0; i < 10; ++i) {
-    if (b[i] != 0) return false;
-  }
-  return b[10] == 0xff && b[11] == 0xff;
-}
-
-void append_hex_group(std::string& out, const std::array<std::uint8_t, 16>& b, std::size_t i) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const unsigned group = (static_cast<unsigned>(b[i]) << 8U) | b[i + 1];
-  bool started = false;
-  for (int shift = 12; shift >= 0; shift -= 4) {
-    const unsigned digit = (group >> static_cast<unsigned>(shift)) & 0xFU;
-    if (digit == 0 && !started && shift > 0) continue;
-    started = true;
-    out.push_back(kHex[digit]);
-  }
-}
 }  // namespace
 
 Limits limits(const config::Config& config, Action action) {
@@ -120,22 +104,22 @@ std::int64_t per_address_limit(const config::Config& config, Endpoint endpoint) 
 }
 
 std::string address_key(std::string_view client_ip) {
-  // Rebuilt from the parsed bytes, so the key is canonical whatever the text.
-  auto ip = proxy::parse_ipv4(client_ip);
-  if (!ip) ip = proxy::parse_ipv6(client_ip);
-  if (!ip) return "unknown";
-  const auto& b = ip->bytes;
-  if (ip->v4 || is_v4_mapped(b)) {
-    std::string out;
-    for (std::size_t i = 12; i < 16; ++i) out += std::to_string(b[i]) + (i < 15 ? "." : "");
-    return out;
-  }
-  std::string out;
-  for (std::size_t i = 0; i < 8; i += 2) {
-    append_hex_group(out, b, i);
-    out.push_back(':');
-  }
-  return out + ":/64";
+  // The edge sends a plain dotted quad or RFC 4291 text, so libc's strict
+  // parser is the right one (not the proxy's WHATWG host parser); rebuilding
+  // the text from the bytes makes the key canonical whatever the spelling.
+  const std::string text(client_ip);  // NUL-terminated for inet_pton
+  std::array<unsigned char, 16> b{};
+  std::array<char, INET6_ADDRSTRLEN> out{};
+  const auto v4_text = [&](const unsigned char* v4) -> std::string {
+    return inet_ntop(AF_INET, v4, out.data(), out.size()) != nullptr ? out.data() : "unknown";
+  };
+  if (inet_pton(AF_INET, text.c_str(), b.data()) == 1) return v4_text(b.data());
+  if (inet_pton(AF_INET6, text.c_str(), b.data()) != 1) return "unknown";
+  constexpr std::array<unsigned char, 12> kV4Mapped{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::equal(kV4Mapped.begin(), kV4Mapped.end(), b.begin())) return v4_text(b.data() + 12);
+  std::fill(b.begin() + 8, b.end(), 0);  // the /64
+  if (inet_ntop(AF_INET6, b.data(), out.data(), out.size()) == nullptr) return "unknown";
+  return std::string(out.data()) + "/64";
 }
 
 async::Task<Result<void>> consume_per_address(api::Ctx& ctx, Endpoint endpoint) {
