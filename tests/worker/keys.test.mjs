@@ -15,7 +15,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { ROOT, cliHome, addUser as harnessAddUser, startWorker } from './harness.mjs';
+import { ROOT, cliHome, addUser as harnessAddUser, request, startWorker } from './harness.mjs';
 
 /** @type {import('./harness.mjs').StartedWorker} */
 let worker;
@@ -30,28 +30,8 @@ after(async () => {
 /** A user with a device and master token (harness.addUser). */
 const addUser = (email) => harnessAddUser(worker, email);
 
-/**
- * A request as the apilocker CLI makes it (Bearer token, JSON content type).
- * @returns {Promise<{status: number, body: any, text: string}>}
- */
-async function api(user, method, path, body) {
-  const res = await fetch(`${worker.url}${path}`, {
-    method,
-    headers: {
-      'Content-Type': 'application/json',
-      ...(user ? { Authorization: `Bearer ${user.token}` } : {}),
-    },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = null;
-  }
-  return { status: res.status, body: parsed, text };
-}
+/** A request as the apilocker CLI makes it, as `user` (harness.request). */
+const api = (user, method, path, body) => request(worker.url, user?.token, method, path, body);
 
 /** Every KV entry as [name, bytes]. */
 async function kvEntries() {

@@ -14,10 +14,6 @@ namespace {
 
 constexpr const char* kPage = "http://localhost:6274";  // the MCP Inspector's web UI
 
-std::string header_of(const http::Response& r, std::string_view name) {
-  return std::string(http::find_header(r.headers, name).value_or(""));
-}
-
 http::Response preflight(host::HostRunner& host, const std::string& path, const char* method) {
   return host.request("OPTIONS", std::string(kOrigin) + path, "",
                       {{"origin", kPage},
@@ -41,13 +37,13 @@ TEST_CASE("oauth/cors: preflights of the OAuth endpoints are answered", "[oauth]
     auto r = preflight(host, path, method);
     CHECK(r.status == 204);
     CHECK(r.body.empty());
-    CHECK(header_of(r, "access-control-allow-origin") == "*");
-    CHECK(header_of(r, "access-control-allow-methods") == method);
-    const std::string allowed = header_of(r, "access-control-allow-headers");
+    CHECK(header(r, "access-control-allow-origin") == "*");
+    CHECK(header(r, "access-control-allow-methods") == method);
+    const std::string allowed = header(r, "access-control-allow-headers");
     CHECK(allowed.find("Content-Type") != std::string::npos);
     CHECK(allowed.find("MCP-Protocol-Version") != std::string::npos);
-    CHECK(header_of(r, "access-control-allow-credentials").empty());
-    CHECK(std::stoi(header_of(r, "access-control-max-age")) > 0);
+    CHECK(header(r, "access-control-allow-credentials").empty());
+    CHECK(std::stoi(header(r, "access-control-max-age")) > 0);
   }
 }
 
@@ -58,16 +54,16 @@ TEST_CASE("oauth/cors: the answers of the OAuth endpoints are readable from any 
       host.request("GET", std::string(kOrigin) + "/.well-known/oauth-authorization-server", "",
                    {{"origin", kPage}});
   CHECK(metadata.status == 200);
-  CHECK(header_of(metadata, "access-control-allow-origin") == "*");
+  CHECK(header(metadata, "access-control-allow-origin") == "*");
   // Errors too: a client must be able to read why it was refused.
   auto bad = token_request(host, {{"grant_type", "refresh_token"}, {"refresh_token", "vk_rt_x"}});
   CHECK(bad.status == 400);
-  CHECK(header_of(bad, "access-control-allow-origin") == "*");
-  CHECK(header_of(bad, "access-control-expose-headers").find("Retry-After") != std::string::npos);
+  CHECK(header(bad, "access-control-allow-origin") == "*");
+  CHECK(header(bad, "access-control-expose-headers").find("Retry-After") != std::string::npos);
   auto registered = register_raw(
       host, {{"client_name", "Web"}, {"redirect_uris", boost::json::array{kRedirect}}});
   CHECK(registered.status == 201);
-  CHECK(header_of(registered, "access-control-allow-origin") == "*");
+  CHECK(header(registered, "access-control-allow-origin") == "*");
 }
 
 TEST_CASE("oauth/cors: the vault, the MCP endpoint and the consent page allow no other origin",
@@ -83,8 +79,8 @@ TEST_CASE("oauth/cors: the vault, the MCP endpoint and the consent page allow no
     auto pre = preflight(host, path, method);
     CHECK(pre.status >= 400);  // 405, or 401 where every method needs a token first (/v1/mcp)
     CHECK(pre.status < 500);
-    CHECK(header_of(pre, "access-control-allow-origin").empty());
+    CHECK(header(pre, "access-control-allow-origin").empty());
     auto plain = host.request(method, std::string(kOrigin) + path, "", {{"origin", kPage}});
-    CHECK(header_of(plain, "access-control-allow-origin").empty());
+    CHECK(header(plain, "access-control-allow-origin").empty());
   }
 }

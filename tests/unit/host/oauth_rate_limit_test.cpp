@@ -28,10 +28,6 @@ http::Response form_post_from(host::HostRunner& host, const std::string& ip,
       {{"content-type", "application/x-www-form-urlencoded"}, {"cf-connecting-ip", ip}});
 }
 
-std::string header_of(const http::Response& r, std::string_view name) {
-  return std::string(http::find_header(r.headers, name).value_or(""));
-}
-
 /// Checks `r` is the per-address refusal: 429, rate_limited, Retry-After within the minute.
 void check_refused(const http::Response& r) {
   INFO(r.body);
@@ -39,7 +35,7 @@ void check_refused(const http::Response& r) {
   CHECK(oauth_error(r) == "rate_limited");
   const auto description = std::string(bj::parse(r.body).at("error_description").as_string());
   CHECK(description.find("per client address") != std::string::npos);
-  const std::string retry = header_of(r, "retry-after");
+  const std::string retry = header(r, "retry-after");
   REQUIRE_FALSE(retry.empty());
   CHECK(std::stoi(retry) >= 1);
   CHECK(std::stoi(retry) <= 60);
