@@ -1,6 +1,7 @@
 // OAuth policy without I/O (docs/oauth.md "Rules"): URI parsing, IP-literal
 // detection, redirect-URI registration and matching, scope parsing, the
-// Client ID Metadata Document URL guard and client metadata validation.
+// Client ID Metadata Document URL guard and client metadata validation, and
+// the parameter parser that refuses repeated names.
 // Runs on the host and inside wasm: no host-only includes.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -9,6 +10,7 @@
 
 #include "worker/config/config.hpp"
 #include "worker/oauth/clients.hpp"
+#include "worker/oauth/params.hpp"
 #include "worker/oauth/redirect_uri.hpp"
 #include "worker/oauth/scopes.hpp"
 #include "worker/oauth/uri.hpp"
@@ -132,41 +134,42 @@ TEST_CASE("oauth/policy: redirect_uri_problem allows https, loopback http, nativ
        {"https://claude.ai/api/mcp/auth_callback", "https://app.example:8443/cb?x=1",
         "http://127.0.0.1/callback", "http://127.0.0.1:33418/callback", "http://localhost:8080/cb",
         "http://[::1]:9/cb", "HTTP://127.0.0.1:1/cb",
-        "cursor://anysphere.cursor-retrieval/oauth/callback", "com.example.app:/callback"}) {
+        "cursor://anysphere.cursor-retrieval/oauth/callback", "com.example.app:/callback",
+        "com.example.app://oauth/cb", "vscode://vscode.mcp/cb",
+        "vscode-insiders://vscode.mcp/cb"}) {
     INFO(ok);
     CHECK_FALSE(redirect_uri_problem(ok));
   }
 }
 
 TEST_CASE("oauth/policy: redirect_uri_problem refuses everything else", "[oauth]") {
-  for (const char* bad : {"http://example.com/cb",
-                          "http://10.0.0.5/cb",
-                          "http://127.0.0.1.nip.io/cb",
-                          "http://localhost.evil.example/cb",
-                          "http://127.0.0.1@evil.example/cb",
-                          "javascript:alert(1)",
-                          "JavaScript:alert(1)",
-                          "data:text/html,<b>x</b>",
-                          "file:///etc/passwd",
-                          "vbscript:msgbox",
-                          "blob:https://a.example/x",
-                          "about:blank",
-                          "ws://127.0.0.1/x",
-                          "wss://a.example/x",
-                          "ftp://a.example/x",
-                          "https://app.example/cb#x",
-                          "https://app.example/cb#",
-                          "http://127.0.0.1:5/cb#frag",
-                          "https://user@app.example/cb",
-                          "https:///cb",
-                          "https:cb",
-                          "relative/path",
-                          "",
-                          "https://app.example/c b"}) {
+  for (const char* bad :
+       {"http://example.com/cb", "http://10.0.0.5/cb", "http://127.0.0.1.nip.io/cb",
+        "http://localhost.evil.example/cb", "http://127.0.0.1@evil.example/cb",
+        "javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<b>x</b>",
+        "file:///etc/passwd", "vbscript:msgbox", "blob:https://a.example/x", "about:blank",
+        "ws://127.0.0.1/x", "wss://a.example/x", "ftp://a.example/x",
+        // Not on the allowlist: dotless schemes of no known client.
+        "view-source:https://a.example/", "jar:https://a.example/x.jar!/",
+        "intent://a.example/#Intent;scheme=https;end", "intent://cb", "myapp://cb", "x-callback:cb",
+        "cursorx://cb", ".app:/cb", "app.:/cb", "com..example:/cb", "https://app.example/cb#x",
+        "https://app.example/cb#", "http://127.0.0.1:5/cb#frag", "https://user@app.example/cb",
+        "https:///cb", "https:cb", "relative/path", "", "https://app.example/c b"}) {
     INFO(bad);
     auto problem = redirect_uri_problem(bad);
     REQUIRE(problem);
     CHECK_FALSE(problem->empty());
+  }
+}
+
+TEST_CASE("oauth/policy: is_reverse_domain_scheme wants two non-empty labels", "[oauth]") {
+  for (const char* ok : {"com.example.app", "io.github.user", "a.b", "com.example-app.x"}) {
+    INFO(ok);
+    CHECK(is_reverse_domain_scheme(ok));
+  }
+  for (const char* bad : {"cursor", "", ".", ".app", "app.", "com..example", "view-source"}) {
+    INFO(bad);
+    CHECK_FALSE(is_reverse_domain_scheme(bad));
   }
 }
 
@@ -400,4 +403,31 @@ TEST_CASE("oauth/policy: client_from_metadata keeps the declared fields", "[oaut
   REQUIRE(unnamed.ok());
   CHECK(unnamed->name == "Unnamed client");
   CHECK_FALSE(unnamed->from_document);
+}
+
+TEST_CASE("oauth/policy: parse_params decodes and refuses a repeated name", "[oauth]") {
+  auto ok = parse_params("a=1&b=x+y&c=%2F&&d&e=");
+  REQUIRE(ok.ok());
+  CHECK(ok.value() == Params{{"a", "1"}, {"b", "x y"}, {"c", "/"}, {"d", ""}, {"e", ""}});
+  CHECK(parse_params("").ok());
+  for (const char* bad :
+       {"client_id=evil&client_id=real", "client_id=&client_id=real", "client_id=a&client%5Fid=b",
+        "x=1&redirect_uri=a&redirect_uri=a", "d&d"}) {
+    INFO(bad);
+    auto r = parse_params(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().status == 400);
+    CHECK(r.error().code == "invalid_request");
+    CHECK(r.error().message.find("RFC 6749 §3.1") != std::string::npos);
+  }
+  auto named = parse_params("scope=a&state=s&scope=b");
+  REQUIRE_FALSE(named.ok());
+  CHECK(named.error().message.find("'scope'") != std::string::npos);
+}
+
+TEST_CASE("oauth/policy: query_of is what follows '?' up to '#'", "[oauth]") {
+  CHECK(query_of("https://h/p?a=1&b=2") == "a=1&b=2");
+  CHECK(query_of("https://h/p?a=1#f?x") == "a=1");
+  CHECK(query_of("https://h/p") == "");
+  CHECK(query_of("https://h/p?") == "");
 }

@@ -665,6 +665,12 @@ describe('registration (RFC 7591)', () => {
     ['javascript:', ['javascript:alert(1)']],
     ['data:', ['data:text/html,hi']],
     ['file:', ['file:///etc/passwd']],
+    // Schemes outside the allowlist (https, loopback http, reverse-domain
+    // private-use schemes, a few named editors): a denylist let these through.
+    ['view-source:', ['view-source:https://client.example/cb']],
+    ['jar:', ['jar:https://client.example/app.jar!/cb']],
+    ['intent:', ['intent://cb']],
+    ['a dotless private-use scheme of no known client', ['myapp://cb']],
     ['plain http to a non-loopback host', ['http://client.example/cb']],
     ['a fragment', ['https://client.example/cb#x']],
     ['a relative URI', ['/cb']],
@@ -690,6 +696,8 @@ describe('registration (RFC 7591)', () => {
   test('native-app private-use schemes and loopback are registrable', T, async () => {
     const r = await registerClient(worker.url, { redirect_uris: ['cursor://anysphere.cursor-retrieval/oauth/callback', 'http://127.0.0.1/cb', 'http://[::1]/cb', 'https://claude.ai/api/mcp/auth_callback'] });
     assert.equal(r.status, 201, `HTTP ${r.status} ${r.text.slice(0, 200)}`);
+    const editors = await registerClient(worker.url, { redirect_uris: ['vscode://vscode.mcp/cb', 'vscode-insiders://vscode.mcp/cb', 'com.example.app:/oauth2redirect'] });
+    assert.equal(editors.status, 201, `HTTP ${editors.status} ${editors.text.slice(0, 200)}`);
   });
 
   test('Claude web: registered with https://claude.ai/api/mcp/auth_callback, the code goes there and is exchanged', T, async () => {
@@ -731,6 +739,64 @@ test('the consent page and token answers are not cacheable and cannot be framed'
   const form = consentForm(page.html);
   assert.equal(form.method, 'POST', 'the consent form POSTs');
   assert.ok(form.controls.some((c) => c.name === 'csrf' && c.type === 'hidden' && c.value.length >= 32), 'a hidden csrf field');
+});
+
+describe('repeated parameters (RFC 6749 §3.1: not more than once)', () => {
+  /** POSTs a raw form body (so names can repeat) to `path`. */
+  const rawForm = (path, body) => request(worker.url, null, 'POST', path, body, { 'Content-Type': 'application/x-www-form-urlencoded' });
+  /** Asserts invalid_request whose description names `name`. */
+  function assertRepeated(r, name) {
+    assertOAuthError({ ...r, json: r.body }, 'invalid_request');
+    assert.match(r.body.error_description, new RegExp(`'${name}'.*more than once`), 'the message names the parameter');
+  }
+
+  test('authorize: a repeated client_id or redirect_uri → error page, no redirect, nothing stored', T, async () => {
+    const before = await oauthCounts();
+    const good = new URL(authorizeUrl(worker.url, params()));
+    for (const [name, value] of [['client_id', otherClientId], ['redirect_uri', site.url('/other-callback')], ['scope', 'vault:read']]) {
+      for (const order of ['evil-first', 'real-first']) {
+        const u = new URL(good);
+        const real = u.searchParams.get(name);
+        u.searchParams.delete(name);
+        const [first, second] = order === 'evil-first' ? [value, real] : [real, value];
+        if (first !== null) u.searchParams.append(name, first);
+        if (second !== null) u.searchParams.append(name, second);
+        const page = await browser.request('GET', u.href);
+        assertErrorPage(page, 400, `${name} twice (${order})`);
+        assert.match(textOf(page.html), new RegExp(`invalid_request.*'${name}'`), 'the page names the parameter');
+      }
+    }
+    assert.deepEqual(await oauthCounts(), before, 'no request, code, token or grant row');
+  });
+
+  test('consent form: a repeated field → 400 page, no code', T, async () => {
+    const page = await consentPageFor(params());
+    const entries = consentEntries(consentForm(page.html), {});
+    const before = await oauthCounts();
+    const answer = await browser.request('POST', '/oauth/authorize', { form: [...entries, ['decision', 'approve']] });
+    assertErrorPage(answer, 400, 'decision twice');
+    assert.match(textOf(answer.html), /'decision'/);
+    assert.deepEqual(await oauthCounts(), before, 'no code or grant');
+  });
+
+  test('token endpoint: a repeated client_id, code or grant_type → invalid_request naming it, no token', T, async () => {
+    const { code, verifier } = await approvedCode();
+    const tokens = await countRows(worker, 'oauth_tokens');
+    const base = `grant_type=authorization_code&code=${encodeURIComponent(code)}&redirect_uri=${encodeURIComponent(redirectUri)}&code_verifier=${verifier}`;
+    assertRepeated(await rawForm('/oauth/token', `${base}&client_id=${otherClientId}&client_id=${clientId}`), 'client_id');
+    assertRepeated(await rawForm('/oauth/token', `${base}&client_id=${clientId}&client_id=${otherClientId}`), 'client_id');
+    assertRepeated(await rawForm('/oauth/token', `${base}&client_id=${clientId}&grant_type=refresh_token`), 'grant_type');
+    assert.equal(await countRows(worker, 'oauth_tokens'), tokens, 'no token row');
+    // The code is still good for a well-formed request.
+    assertTokenResponse(await exchange({ code, verifier }));
+  });
+
+  test('revocation: a repeated token → invalid_request naming it, nothing revoked', T, async () => {
+    const { tokens } = await obtainTokens(worker.url, browser, { clientId, redirectUri });
+    const r = await rawForm('/oauth/revoke', `token=vk_at_decoy&token=${encodeURIComponent(tokens.access_token)}`);
+    assertRepeated(r, 'token');
+    assert.equal((await mcp(worker.url, tokens.access_token, 'tools/list')).status, 200, 'the token still works');
+  });
 });
 
 describe('rate limits of the endpoints anyone may call (per client address)', () => {

@@ -18,6 +18,7 @@
 #include "worker/oauth/authorize_request.hpp"
 #include "worker/oauth/consent_page.hpp"
 #include "worker/oauth/handlers.hpp"
+#include "worker/oauth/params.hpp"
 #include "worker/oauth/scopes.hpp"
 #include "worker/oauth/tokens.hpp"
 #include "worker/store/ids.hpp"
@@ -72,11 +73,11 @@ async::Task<Result<std::optional<Pending>>> take_pending(Ctx& ctx, const std::st
 /// The scopes the user left ticked: the base scope plus each requested optional
 /// scope whose checkbox came back.
 std::vector<std::string> granted_scopes(const std::vector<std::string>& requested,
-                                        std::map<std::string, std::string>& form) {
+                                        const Params& form) {
   std::vector<std::string> out;
   for (const auto& s : supported_scopes()) {
     if (std::find(requested.begin(), requested.end(), s.name) == requested.end()) continue;
-    if (!s.optional || form[std::string(kGrantFieldPrefix) + std::string(s.name)] == "yes") {
+    if (!s.optional || param(form, std::string(kGrantFieldPrefix) + std::string(s.name)) == "yes") {
       out.emplace_back(s.name);
     }
   }
@@ -84,8 +85,20 @@ std::vector<std::string> granted_scopes(const std::vector<std::string>& requeste
 }
 }  // namespace
 
+/// A request with a repeated parameter is ambiguous (which client_id, which
+/// redirect_uri?), so it is answered with a page, never sent anywhere.
+http::Response repeated_parameter_page(const Error& e) {
+  return auth::message_page(400, "This app cannot connect",
+                            "invalid_request: " + e.message +
+                                ". Nothing was shared. Tell the app's developer, or connect again "
+                                "from the app.");
+}
+
 Handler authorize(Ctx& ctx) {
-  auto checked = co_await check_authorize_request(ctx, ctx.req.query);
+  // ctx.req.query keeps the last of repeated names; re-read the raw query.
+  auto query = parse_params(query_of(ctx.req.url));
+  if (!query.ok()) co_return repeated_parameter_page(query.error());
+  auto checked = co_await check_authorize_request(ctx, query.value());
   if (!checked.request) co_return std::move(checked.refusal);
   if (!ctx.principal.authenticated()) co_return to_sign_in(ctx);
   const AuthorizeRequest& r = *checked.request;
@@ -110,21 +123,23 @@ Handler authorize(Ctx& ctx) {
 }
 
 Handler consent(Ctx& ctx) {
-  auto form = http::parse_form(ctx.req.body);
+  auto parsed = parse_params(ctx.req.body);
+  if (!parsed.ok()) co_return repeated_parameter_page(parsed.error());
+  const Params& form = parsed.value();
   if (!ctx.principal.authenticated()) {
     co_return auth::message_page(401, "Sign in first",
                                  "Your session has ended, so this answer was not recorded. Start "
                                  "connecting again from the app.");
   }
-  if (!auth::csrf_valid(auth::session_token(ctx.req), form[auth::kCsrfField])) {
+  if (!auth::csrf_valid(auth::session_token(ctx.req), param(form, auth::kCsrfField))) {
     co_return auth::csrf_failed_page();
   }
-  const std::string decision = form[kDecisionField];
+  const std::string decision = param(form, kDecisionField);
   if (decision != "approve" && decision != "deny") {
     co_return auth::message_page(400, "Choose Approve or Deny",
                                  "The form did not say whether to approve or deny the app.");
   }
-  auto pending = co_await take_pending(ctx, form[kRequestField]);
+  auto pending = co_await take_pending(ctx, param(form, kRequestField));
   if (!pending.ok()) co_return try_again(pending.error());
   if (!pending.value() || pending.value()->expires_at <= util::now_ms()) {
     co_return auth::message_page(

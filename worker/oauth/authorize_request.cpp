@@ -5,6 +5,7 @@
 #include "worker/auth/pages.hpp"
 #include "worker/auth/upstream_http.hpp"
 #include "worker/http/reply.hpp"
+#include "worker/oauth/params.hpp"
 #include "worker/oauth/redirect_uri.hpp"
 #include "worker/oauth/scopes.hpp"
 #include "worker/oauth/server.hpp"
@@ -13,11 +14,6 @@ namespace ve::oauth {
 
 namespace {
 constexpr std::size_t kMaxState = 1024;
-
-std::string param(const std::map<std::string, std::string>& q, const char* name) {
-  auto it = q.find(name);
-  return it == q.end() ? std::string() : it->second;
-}
 
 CheckedRequest page_refusal(const std::string& text) {
   return {std::nullopt, auth::message_page(400, "This app cannot connect",

@@ -9,8 +9,10 @@
 namespace ve::oauth {
 
 namespace {
-constexpr std::array<std::string_view, 9> kForbiddenSchemes = {
-    "javascript", "data", "file", "vbscript", "blob", "about", "ws", "wss", "ftp"};
+// Editors whose MCP OAuth callback uses a private-use scheme without a dot
+// (RFC 8252 §7.1 asks for reverse-domain names, which these predate). Listed
+// one by one: any other dotless scheme is refused.
+constexpr std::array<std::string_view, 3> kAppSchemes = {"cursor", "vscode", "vscode-insiders"};
 
 bool loopback_http(const Uri& u) {
   return u.scheme == "http" && http::is_loopback_authority(u.host);
@@ -34,11 +36,20 @@ std::optional<std::string> redirect_uri_problem(std::string_view uri) {
     return "an http redirect URI must point at loopback (127.0.0.1, [::1] or localhost, RFC "
            "8252 §7.3); use https for anything else";
   }
-  if (std::find(kForbiddenSchemes.begin(), kForbiddenSchemes.end(), u->scheme) !=
-      kForbiddenSchemes.end()) {
-    return "the scheme '" + u->scheme + ":' cannot be a redirect URI";
+  if (is_reverse_domain_scheme(u->scheme) ||
+      std::find(kAppSchemes.begin(), kAppSchemes.end(), u->scheme) != kAppSchemes.end()) {
+    return std::nullopt;  // a native app's private-use scheme (RFC 8252 §7.1)
   }
-  return std::nullopt;  // a native app's private-use scheme (RFC 8252 §7.1)
+  return "the scheme '" + u->scheme.substr(0, 64) +
+         ":' cannot be a redirect URI: use https, http on loopback, or a private-use scheme in "
+         "reverse-domain form such as com.example.app: (RFC 8252 §7.1)";
+}
+
+bool is_reverse_domain_scheme(std::string_view scheme) {
+  // At least two labels, none empty ("com.example"), so ".x", "x." and "a..b" fail.
+  if (scheme.find('.') == std::string_view::npos) return false;
+  return scheme.front() != '.' && scheme.back() != '.' &&
+         scheme.find("..") == std::string_view::npos;
 }
 
 bool redirect_uri_matches(std::string_view registered, std::string_view presented) {

@@ -7,6 +7,7 @@
 #include "worker/auth/authenticate.hpp"
 #include "worker/http/reply.hpp"
 #include "worker/oauth/handlers.hpp"
+#include "worker/oauth/params.hpp"
 #include "worker/oauth/server.hpp"
 #include "worker/oauth/tokens.hpp"
 #include "worker/store/rows.hpp"
@@ -18,7 +19,9 @@ Handler revoke(Ctx& ctx) {
   if (auto refused = co_await over_limit(ctx, ratelimit::Endpoint::token)) {
     co_return std::move(*refused);
   }
-  auto form = http::parse_form(ctx.req.body);
+  auto parsed = parse_params(ctx.req.body);
+  if (!parsed.ok()) co_return error_response(400, "invalid_request", parsed.error().message);
+  Params& form = parsed.value();
   const std::string& token = form["token"];
   if (token.empty()) {
     co_return error_response(400, "invalid_request",

@@ -15,6 +15,7 @@
 #include "worker/http/reply.hpp"
 #include "worker/oauth/authorize_request.hpp"
 #include "worker/oauth/handlers.hpp"
+#include "worker/oauth/params.hpp"
 #include "worker/oauth/scopes.hpp"
 #include "worker/oauth/server.hpp"
 #include "worker/oauth/tokens.hpp"
@@ -260,7 +261,9 @@ Handler token(Ctx& ctx) {
   if (auto refused = co_await over_limit(ctx, ratelimit::Endpoint::token)) {
     co_return std::move(*refused);
   }
-  auto form = http::parse_form(ctx.req.body);
+  auto parsed = parse_params(ctx.req.body);
+  if (!parsed.ok()) co_return error_response(400, "invalid_request", parsed.error().message);
+  Form& form = parsed.value();
   const std::string& grant_type = form["grant_type"];
   if (grant_type == "authorization_code") co_return co_await code_grant(ctx, form);
   if (grant_type == "refresh_token") co_return co_await refresh_grant(ctx, form);
