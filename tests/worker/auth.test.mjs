@@ -29,9 +29,9 @@ class Browser {
    * One request (no redirect following); cookies are sent and stored.
    * @returns {Promise<{status: number, location: string | null, html: string, headers: Headers}>}
    */
-  async request(method, url, form) {
+  async request(method, url, form, extraHeaders = {}) {
     const target = new URL(url, this.origin);
-    const headers = {};
+    const headers = { ...extraHeaders };
     if (target.origin === this.origin && this.jar.size > 0) {
       headers.Cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
     }
@@ -58,8 +58,17 @@ class Browser {
     return this.request('GET', url);
   }
 
-  post(url, form) {
-    return this.request('POST', url, form);
+  post(url, form, headers) {
+    return this.request('POST', url, form, headers);
+  }
+
+  /** Signs in through the development form as `email`; returns the login page afterwards. */
+  async signIn(email) {
+    const login = await this.get('/auth/login');
+    const done = await this.post('/auth/dev', { email, csrf: field(login.html, 'csrf') });
+    assert.equal(done.status, 303, `dev sign-in: HTTP ${done.status}`);
+    assert.ok(this.jar.has(SESSION), 'a session cookie');
+    return this.get('/auth/login');
   }
 }
 
@@ -237,6 +246,52 @@ describe('device registration through the HTML pages (development)', () => {
     assert.equal(typeof (await res.json()).error, 'string');
     // The worker keeps serving.
     assert.equal((await fetch(`${worker.url}/healthz`)).status, 200);
+  });
+});
+
+describe('sign-out (logout CSRF)', () => {
+  /** @type {import('./harness.mjs').StartedWorker} */
+  let worker;
+  before(async () => {
+    worker = await startWorker();
+  });
+  after(async () => {
+    await worker?.stop();
+  });
+
+  const sessions = async () => (await worker.db.prepare('SELECT COUNT(*) AS n FROM sessions').first()).n;
+
+  test('a cross-site POST without the cookie gets 403 and no Set-Cookie', async () => {
+    const victim = new Browser(worker.url);
+    await victim.signIn('logout-victim@example.com');
+    const count = await sessions();
+    // What a form on another site sends: no cookie (SameSite=Lax), no token.
+    const res = await fetch(`${worker.url}/auth/logout`, {
+      method: 'POST', redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' },
+      body: 'csrf=x',
+    });
+    assert.equal(res.status, 403);
+    assert.deepEqual(res.headers.getSetCookie(), [], 'no Set-Cookie');
+    assert.match(await res.text(), /Sign-out refused/);
+    assert.equal(await sessions(), count, 'no session ended');
+  });
+
+  test('a wrong or missing csrf field with the cookie: 403, cookie and session kept; the real button signs out', async () => {
+    const b = new Browser(worker.url);
+    const page = await b.signIn('logout-user@example.com');
+    for (const form of [{ csrf: 'wrong' }, {}]) {
+      const before = b.setCookies.length;
+      const r = await b.post('/auth/logout', form);
+      assert.equal(r.status, 403);
+      assert.equal(b.setCookies.length, before, 'no Set-Cookie');
+    }
+    assert.ok(b.jar.has(SESSION));
+    assert.equal((await b.get('/device')).status, 200, 'still signed in');
+    const out = await b.post('/auth/logout', { csrf: field(page.html, 'csrf') });
+    assert.equal(out.status, 303);
+    assert.ok(b.setCookies.at(-1).startsWith(`${SESSION}=;`) && /Max-Age=0/.test(b.setCookies.at(-1)), 'the cookie is cleared');
+    assert.equal((await b.get('/device')).status, 303, 'signed out');
   });
 });
 

@@ -127,12 +127,23 @@ Handler dev_sign_in(Ctx& ctx) {
 }
 
 Handler sign_out(Ctx& ctx) {
+  // The CSRF check comes first, before anything is cleared: without it a
+  // cross-site form could sign people out (logout CSRF). The token derives
+  // from the session cookie, so a request without one can never pass, and a
+  // refusal carries no Set-Cookie.
   const std::string token = session_token(ctx.req);
+  auto form = http::parse_form(ctx.req.body);
+  if (!csrf_valid(token, form[kCsrfField])) {
+    co_return message_page(403, "Sign-out refused",
+                           "This sign-out request did not come from this site's Sign out button "
+                           "(its form token is missing or wrong), so nothing was changed. To sign "
+                           "out, use the Sign out button on the sign-in page.",
+                           std::string(kDefaultReturnTo), "Go to the sign-in page");
+  }
   auto done = http::see_other(std::string(kDefaultReturnTo));
   done.headers.emplace_back("set-cookie", clear_cookie(kSessionCookie));
-  if (!ctx.principal.authenticated()) co_return done;  // nothing to end
-  auto form = http::parse_form(ctx.req.body);
-  if (!csrf_valid(token, form[kCsrfField])) co_return csrf_failed_page();
+  // A valid token with no live session (it expired): only the cookie is left to clear.
+  if (!ctx.principal.authenticated()) co_return done;
   std::vector<async::Statement> batch;
   batch.push_back(audit::insert(ctx, {.action = "auth.sign_out", .status = 303}));
   batch.push_back({"DELETE FROM sessions WHERE token_hash = ?1 AND user_id = ?2",

@@ -172,6 +172,28 @@ TEST_CASE("sign-out needs CSRF, deletes the session and clears the cookie", "[au
   CHECK(replay.get("/device").status == 303);
 }
 
+TEST_CASE("sign-out without a valid CSRF field clears no cookie and ends no session",
+          "[auth][signin][csrf]") {
+  auto host = make_runner("development");
+  Browser b(host);
+  b.dev_sign_in("dora@example.com");
+  // A wrong or missing field from the signed-in browser: 403, cookie kept.
+  for (auto body : {form({{"csrf", "nope"}}), std::string()}) {
+    auto r = b.post_form("/auth/logout", body);
+    CHECK(r.status == 403);
+    CHECK(set_cookies(r).empty());
+  }
+  CHECK(sql_int(host, "SELECT COUNT(*) FROM sessions") == 1);
+  // A cross-site form posts without the cookie (SameSite=Lax): nothing to
+  // derive a token from, so nothing is cleared either (logout CSRF).
+  Browser stranger(host);
+  auto r = stranger.post_form("/auth/logout", form({{"csrf", "anything"}}));
+  CHECK(r.status == 403);
+  CHECK(set_cookies(r).empty());
+  CHECK(header(r, "location").empty());
+  CHECK(sql_int(host, "SELECT COUNT(*) FROM sessions") == 1);
+}
+
 TEST_CASE("an expired or forged session cookie is ignored", "[auth][signin]") {
   auto host = make_runner("development");
   Browser b(host);
