@@ -1,4 +1,4 @@
-// The per-address rate limit's pure parts (worker/ratelimit/limit.hpp): the
+// The rate limits' pure parts (worker/ratelimit/limit.hpp): the
 // counter key of a client address and the configured limits. Runs on the host
 // and inside wasm.
 #include <catch2/catch.hpp>
@@ -46,4 +46,22 @@ TEST_CASE("ratelimit: per-address limits default and follow their vars", "[ratel
     c.vars = {{"RATE_LIMIT_OAUTH_REGISTER_PER_IP", bad}};
     CHECK(ratelimit::per_address_limit(c, Endpoint::registration) == 30);
   }
+}
+
+TEST_CASE("ratelimit: client-metadata fetches and wrong device codes have their own limits",
+          "[ratelimit]") {
+  config::Config c;
+  CHECK(ratelimit::per_address_limit(c, Endpoint::client_metadata) == 20);
+  const auto d = ratelimit::failure_limits(c, ratelimit::Guess::device_user_code);
+  CHECK(d.per_user == 5);
+  CHECK(d.per_address == 20);
+  c.vars = {{"RATE_LIMIT_OAUTH_CLIENT_METADATA_PER_IP", "4"},
+            {"RATE_LIMIT_DEVICE_CODE_FAILURES_PER_USER", "2"},
+            {"RATE_LIMIT_DEVICE_CODE_FAILURES_PER_IP", "9"}};
+  CHECK(ratelimit::per_address_limit(c, Endpoint::client_metadata) == 4);
+  const auto o = ratelimit::failure_limits(c, ratelimit::Guess::device_user_code);
+  CHECK(o.per_user == 2);
+  CHECK(o.per_address == 9);
+  c.vars = {{"RATE_LIMIT_DEVICE_CODE_FAILURES_PER_USER", "0"}};
+  CHECK(ratelimit::failure_limits(c, ratelimit::Guess::device_user_code).per_user == 5);
 }

@@ -249,6 +249,73 @@ describe('device registration through the HTML pages (development)', () => {
   });
 });
 
+describe('wrong user codes at /device (RFC 8628 §5.1)', () => {
+  /** @type {import('./harness.mjs').StartedWorker} */
+  let worker;
+  before(async () => {
+    worker = await startWorker();
+  });
+  after(async () => {
+    await worker?.stop();
+  });
+
+  /** Waits until the one-minute counting window has at least 8 s left. */
+  async function freshWindow() {
+    const left = 60_000 - (Date.now() % 60_000);
+    if (left < 8_000) await sleep(left + 100);
+  }
+  /** A code of the alphabet that no start handed out (start's codes are random). */
+  const wrong = (i) => `BCDF-${'GHJKLMNPQRSTVWXZ'[i % 16]}${'GHJKLMNPQRSTVWXZ'[Math.floor(i / 16) % 16]}ZZ`;
+  function assertTooMany(r, what) {
+    assert.equal(r.status, 429, `${what}: HTTP ${r.status}`);
+    assert.match(r.html, /Too many wrong codes/);
+    const retry = Number(r.headers.get('retry-after'));
+    assert.ok(retry >= 1 && retry <= 60, `${what}: Retry-After within the minute (${retry})`);
+  }
+
+  test('after 5 wrong codes a user is refused (429 with Retry-After), even for the right code; others are not', async () => {
+    await freshWindow();
+    const start = await json(worker, '/v1/cli-auth/start', { method: 'POST', body: {} });
+    const ip = { 'CF-Connecting-IP': '198.51.100.40' };
+    const b = new Browser(worker.url);
+    await b.signIn('guesser@example.com');
+    assert.equal((await b.request('GET', `/device?user_code=${start.body.user_code}`, undefined, ip)).status, 200, 'the right code works');
+    const statuses = [];
+    for (let i = 0; i < 8; i++) statuses.push((await b.request('GET', `/device?user_code=${wrong(i)}`, undefined, ip)).status);
+    assert.deepEqual(statuses, [404, 404, 404, 404, 404, 429, 429, 429]);
+    const page = await b.request('GET', `/device?user_code=${start.body.user_code}`, undefined, ip);
+    assertTooMany(page, 'the right code after 5 failures');
+    const approve = await b.post('/device', { user_code: start.body.user_code, decision: 'approve', csrf: 'x' }, ip);
+    assert.equal(approve.status, 403, 'a forged form is still refused first');
+    // The owner, elsewhere, approves normally.
+    const owner = new Browser(worker.url);
+    await owner.signIn('owner@example.com');
+    const mine = await owner.request('GET', `/device?user_code=${start.body.user_code}`, undefined, { 'CF-Connecting-IP': '198.51.100.41' });
+    assert.equal(mine.status, 200);
+    const ok = await owner.post('/device', { user_code: start.body.user_code, decision: 'approve', csrf: field(mine.html, 'csrf') }, { 'CF-Connecting-IP': '198.51.100.41' });
+    assert.equal(ok.status, 200);
+    assert.match(ok.html, /Device approved/);
+  });
+
+  test('after 20 wrong codes from one address every user there is refused; another address is not', async () => {
+    await freshWindow();
+    const ip = { 'CF-Connecting-IP': '203.0.113.50' };
+    for (let u = 0; u < 4; u++) {
+      const b = new Browser(worker.url);
+      await b.signIn(`crowd-${u}@example.com`);
+      for (let i = 0; i < 5; i++) {
+        assert.equal((await b.post('/device', { user_code: wrong(u * 5 + i), decision: 'approve', csrf: field((await b.get('/auth/login')).html, 'csrf') }, ip)).status, 404);
+      }
+    }
+    const late = new Browser(worker.url);
+    await late.signIn('crowd-late@example.com');
+    const refused = await late.request('GET', `/device?user_code=${wrong(30)}`, undefined, ip);
+    assertTooMany(refused, 'a fresh user on the same address');
+    assert.match(refused.html, /per client address/);
+    assert.equal((await late.request('GET', `/device?user_code=${wrong(30)}`, undefined, { 'CF-Connecting-IP': '203.0.113.51' })).status, 404);
+  });
+});
+
 describe('sign-out (logout CSRF)', () => {
   /** @type {import('./harness.mjs').StartedWorker} */
   let worker;

@@ -1,6 +1,8 @@
 // The verification page of device registration (verification_uri = /device):
 // plain HTML forms, no JavaScript. Sign in → see what asks for access → Approve
 // or Deny (POST /device, CSRF-protected) → result page.
+#include <variant>
+
 #include "worker/audit/audit.hpp"
 #include "worker/auth/csrf.hpp"
 #include "worker/auth/handlers.hpp"
@@ -10,6 +12,7 @@
 #include "worker/auth/upstream_http.hpp"
 #include "worker/auth/user_code.hpp"
 #include "worker/http/reply.hpp"
+#include "worker/ratelimit/limit.hpp"
 #include "worker/store/rows.hpp"
 #include "worker/util/time.hpp"
 
@@ -131,6 +134,37 @@ http::Response unknown_code_page(const std::string& user_code) {
                     user_code);
 }
 
+/// The answer when the user or the address has guessed wrong too often this
+/// minute (RFC 8628 §5.1): 429 with Retry-After and the time to wait.
+http::Response too_many_guesses_page(const Error& e) {
+  auto r = message_page(429, "Too many wrong codes",
+                        "Too many codes that match no registration were entered from this account "
+                        "or network (" +
+                            e.message + "). Wait, then check the code in your terminal.",
+                        "/device", "Enter the code again");
+  r.headers.emplace_back("retry-after", std::to_string(e.retry_after_s));
+  return r;
+}
+
+/// Looks `user_code` up unless this user or address is over its failure
+/// limit; a code that matches nothing counts as a failure. Errors: the page
+/// to answer with (429 over the limit, 404 unknown code, 5xx D1).
+async::Task<std::variant<CodeView, http::Response>> guarded_lookup(Ctx& ctx,
+                                                                   const std::string& user_code) {
+  using Out = std::variant<CodeView, http::Response>;
+  auto allowed = co_await ratelimit::check_failures(ctx, ratelimit::Guess::device_user_code);
+  if (!allowed.ok()) {
+    if (allowed.error().status == 429) co_return Out(too_many_guesses_page(allowed.error()));
+    co_return Out(error_page(allowed.error(), "Try again"));
+  }
+  auto found = co_await find_code(ctx, user_code);
+  if (!found.ok()) co_return Out(error_page(found.error(), "Try again"));
+  if (found.value()) co_return Out(std::move(*found.value()));
+  auto counted = co_await ratelimit::count_failure(ctx, ratelimit::Guess::device_user_code);
+  if (!counted.ok()) co_return Out(error_page(counted.error(), "Try again"));
+  co_return Out(unknown_code_page(user_code));
+}
+
 }  // namespace
 
 Handler device_page(Ctx& ctx) {
@@ -145,10 +179,9 @@ Handler device_page(Ctx& ctx) {
   if (!user_code) {
     co_return entry_page(400, "That is not a code: codes are 8 letters, like BCDF-GHJK.", typed);
   }
-  auto found = co_await find_code(ctx, *user_code);
-  if (!found.ok()) co_return error_page(found.error(), "Try again");
-  if (!found.value()) co_return unknown_code_page(*user_code);
-  const CodeView& c = *found.value();
+  auto found = co_await guarded_lookup(ctx, *user_code);
+  if (auto* refusal = std::get_if<http::Response>(&found)) co_return std::move(*refusal);
+  const CodeView& c = std::get<CodeView>(found);
   if (auto settled = settled_page(ctx, *user_code, c)) co_return std::move(*settled);
   co_return approval_page(ctx, *user_code, c);
 }
@@ -168,20 +201,19 @@ Handler device_decide(Ctx& ctx) {
   if (!user_code) {
     co_return entry_page(400, "That is not a code: codes are 8 letters, like BCDF-GHJK.", typed);
   }
-  auto found = co_await find_code(ctx, *user_code);
-  if (!found.ok()) co_return error_page(found.error(), "Try again");
-  if (!found.value()) co_return unknown_code_page(*user_code);
-  if (auto settled = settled_page(ctx, *user_code, *found.value())) co_return std::move(*settled);
+  auto looked_up = co_await guarded_lookup(ctx, *user_code);
+  if (auto* refusal = std::get_if<http::Response>(&looked_up)) co_return std::move(*refusal);
+  const CodeView& code = std::get<CodeView>(looked_up);
+  if (auto settled = settled_page(ctx, *user_code, code)) co_return std::move(*settled);
 
   const bool approve = decision == "approve";
   const std::int64_t now = util::now_ms();
   const std::string pending = "user_code = ? AND status = 'pending' AND expires_at > ?";
   auto audit_row = insert_only_if(
-      audit::insert(ctx, {.action = approve ? "device.approve" : "device.deny",
-                          .status = 200,
-                          .detail = found.value()->hostname.empty()
-                                        ? std::nullopt
-                                        : std::optional(found.value()->hostname)}),
+      audit::insert(
+          ctx, {.action = approve ? "device.approve" : "device.deny",
+                .status = 200,
+                .detail = code.hostname.empty() ? std::nullopt : std::optional(code.hostname)}),
       "EXISTS (SELECT 1 FROM device_codes WHERE " + pending + ")", {*user_code, now});
   if (!audit_row) co_return error_page(Error{}, "Try again");
   std::vector<async::Statement> batch;

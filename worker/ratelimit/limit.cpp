@@ -62,7 +62,41 @@ struct Window {
                      std::to_string(retry_after_s) + " s",
                  retry_after_s};
   }
+
+  Error failures_refusal(std::int64_t limit, std::string_view whose) const {
+    return Error{429, "rate_limited",
+                 "too many wrong codes: at most " + std::to_string(limit) +
+                     " failed attempts per minute " + std::string(whose) + "; retry in " +
+                     std::to_string(retry_after_s) + " s",
+                 retry_after_s};
+  }
 };
+
+/// A per-address bucket prefix and how a refusal names what was limited.
+struct Named {
+  std::string_view bucket, what;
+};
+Named endpoint_name(Endpoint e) {
+  switch (e) {
+    case Endpoint::registration:
+      return {"oauth_register", "client registration"};
+    case Endpoint::token:
+      return {"oauth_token", "token endpoint"};
+    case Endpoint::client_metadata:
+      return {"oauth_client_metadata", "client metadata document fetch"};
+  }
+  return {"unknown", "unknown"};
+}
+
+/// The failure counters of ctx's user and client address for `guess`.
+struct FailureBuckets {
+  std::string user, address;
+};
+FailureBuckets failure_buckets(const api::Ctx& ctx, Guess) {
+  const std::string prefix = "device_code_failures";
+  return {prefix + ":user:" + ctx.principal.user_id,
+          prefix + ":ip:" + address_key(ctx.req.client_ip)};
+}
 
 /// The count an upsert of count_in returned, as statement `i` of the batch.
 std::int64_t count_at(const std::vector<async::Rows>& rows, std::size_t i) {
@@ -99,8 +133,15 @@ async::Task<Result<void>> consume(api::Ctx& ctx, Action action) {
 }
 
 std::int64_t per_address_limit(const config::Config& config, Endpoint endpoint) {
-  return endpoint == Endpoint::registration ? var_or(config, "RATE_LIMIT_OAUTH_REGISTER_PER_IP", 30)
-                                            : var_or(config, "RATE_LIMIT_OAUTH_TOKEN_PER_IP", 300);
+  switch (endpoint) {
+    case Endpoint::registration:
+      return var_or(config, "RATE_LIMIT_OAUTH_REGISTER_PER_IP", 30);
+    case Endpoint::token:
+      return var_or(config, "RATE_LIMIT_OAUTH_TOKEN_PER_IP", 300);
+    case Endpoint::client_metadata:
+      return var_or(config, "RATE_LIMIT_OAUTH_CLIENT_METADATA_PER_IP", 20);
+  }
+  return 1;
 }
 
 std::string address_key(std::string_view client_ip) {
@@ -124,18 +165,51 @@ std::string address_key(std::string_view client_ip) {
 
 async::Task<Result<void>> consume_per_address(api::Ctx& ctx, Endpoint endpoint) {
   const Window window = Window::now();
-  const bool registration = endpoint == Endpoint::registration;
-  const std::string name = registration ? "oauth_register" : "oauth_token";
+  const Named named = endpoint_name(endpoint);
   std::vector<async::Statement> batch{
       purge_before(window.start),
-      count_in(name + ":ip:" + address_key(ctx.req.client_ip), window.start)};
+      count_in(std::string(named.bucket) + ":ip:" + address_key(ctx.req.client_ip), window.start)};
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return rows.error();
   const std::int64_t limit = per_address_limit(ctx.config, endpoint);
   if (count_at(rows.value(), 1) > limit) {
-    co_return window.refusal(registration ? "client registration" : "token endpoint", limit,
-                             "per client address");
+    co_return window.refusal(named.what, limit, "per client address");
   }
+  co_return Result<void>();
+}
+
+FailureLimits failure_limits(const config::Config& config, Guess) {
+  return {var_or(config, "RATE_LIMIT_DEVICE_CODE_FAILURES_PER_USER", 5),
+          var_or(config, "RATE_LIMIT_DEVICE_CODE_FAILURES_PER_IP", 20)};
+}
+
+async::Task<Result<void>> check_failures(api::Ctx& ctx, Guess guess) {
+  const Window window = Window::now();
+  const FailureBuckets b = failure_buckets(ctx, guess);
+  std::vector<async::Statement> batch{
+      {"SELECT bucket, count FROM rate_limits WHERE window_start = ?1 AND bucket IN (?2, ?3)",
+       {window.start, b.user, b.address}}};
+  auto rows = co_await ctx.io.d1_batch(std::move(batch));
+  if (!rows.ok()) co_return rows.error();
+  const FailureLimits l = failure_limits(ctx.config, guess);
+  const auto& r = rows.value()[0];
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    const bool user = store::text_or_empty(r, i, "bucket") == b.user;
+    const std::int64_t limit = user ? l.per_user : l.per_address;
+    if (store::integer(r, i, "count").value_or(0) >= limit) {
+      co_return window.failures_refusal(limit, user ? "per user" : "per client address");
+    }
+  }
+  co_return Result<void>();
+}
+
+async::Task<Result<void>> count_failure(api::Ctx& ctx, Guess guess) {
+  const Window window = Window::now();
+  const FailureBuckets b = failure_buckets(ctx, guess);
+  std::vector<async::Statement> batch{purge_before(window.start), count_in(b.user, window.start),
+                                      count_in(b.address, window.start)};
+  auto rows = co_await ctx.io.d1_batch(std::move(batch));
+  if (!rows.ok()) co_return rows.error();
   co_return Result<void>();
 }
 

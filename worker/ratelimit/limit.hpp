@@ -3,8 +3,11 @@
 // per isolate), in fixed one-minute windows:
 // - using secrets (proxy calls, reveals): per user and per credential (scoped
 //   token, OAuth grant, device);
-// - the unauthenticated OAuth endpoints (registration, token, revocation): per
-//   client address, since no principal exists yet.
+// - the unauthenticated OAuth endpoints (registration, token, revocation) and
+//   Client ID Metadata Document fetches: per client address, since no
+//   principal exists yet (or, for fetches, because one user may be many people);
+// - failed guesses (wrong device user codes): per user and per client address,
+//   counting only the failures, so normal use never meets the limit.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -37,14 +40,16 @@ Limits limits(const config::Config& config, Action action);
 /// still counts (so hammering does not reset anything).
 async::Task<Result<void>> consume(api::Ctx& ctx, Action action);
 
-/// An endpoint anyone may call, limited per client address (docs/oauth.md
-/// "Rate limits"): RFC 7591 registration, and the token endpoint together with
-/// RFC 7009 revocation.
-enum class Endpoint { registration, token };
+/// What is limited per client address (docs/oauth.md "Rate limits"): RFC 7591
+/// registration; the token endpoint together with RFC 7009 revocation; and
+/// outbound fetches of Client ID Metadata Documents (a fetch is made on a
+/// client's behalf to a URL it names, so each one is counted).
+enum class Endpoint { registration, token, client_metadata };
 
-/// Requests per minute per client address: registration 30, token 300.
-/// Overridable with RATE_LIMIT_OAUTH_REGISTER_PER_IP and
-/// RATE_LIMIT_OAUTH_TOKEN_PER_IP; a value that is not a positive integer is ignored.
+/// Requests per minute per client address: registration 30, token 300,
+/// client_metadata 20. Overridable with RATE_LIMIT_OAUTH_REGISTER_PER_IP,
+/// RATE_LIMIT_OAUTH_TOKEN_PER_IP and RATE_LIMIT_OAUTH_CLIENT_METADATA_PER_IP; a
+/// value that is not a positive integer is ignored.
 std::int64_t per_address_limit(const config::Config& config, Endpoint endpoint);
 
 /// The counter key of a client address (CF-Connecting-IP): an IPv4 address
@@ -58,5 +63,31 @@ std::string address_key(std::string_view client_ip);
 /// with retry_after_s and a message naming the limit; 503 when D1 is
 /// unavailable. A refused request still counts.
 async::Task<Result<void>> consume_per_address(api::Ctx& ctx, Endpoint endpoint);
+
+/// Guesses whose failures are limited: a user code looked up at /device that
+/// matches no device_codes row (RFC 8628 §5.1: brute-forcing the user code).
+enum class Guess { device_user_code };
+
+/// Failures per minute allowed for `guess` before further attempts are
+/// refused: device_user_code 5 per user and 20 per client address. Vars
+/// RATE_LIMIT_DEVICE_CODE_FAILURES_PER_USER and
+/// RATE_LIMIT_DEVICE_CODE_FAILURES_PER_IP override them.
+struct FailureLimits {
+  std::int64_t per_user;
+  std::int64_t per_address;
+};
+FailureLimits failure_limits(const config::Config& config, Guess guess);
+
+/// Whether ctx.principal's user and ctx.req.client_ip may make another attempt:
+/// reads (never writes) their failure counters of the current one-minute
+/// window. Error 429 `rate_limited` once either has reached its limit, with
+/// retry_after_s = seconds until the window ends and a message naming the
+/// limit; 503 when D1 is unavailable.
+async::Task<Result<void>> check_failures(api::Ctx& ctx, Guess guess);
+
+/// Counts one failed attempt for the user and the address (buckets
+/// `<guess>_failures:user:<user_id>` and `…:ip:<address_key>`). Error 503 when
+/// D1 is unavailable.
+async::Task<Result<void>> count_failure(api::Ctx& ctx, Guess guess);
 
 }  // namespace ve::ratelimit
