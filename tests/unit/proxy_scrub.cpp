@@ -162,3 +162,62 @@ TEST_CASE("proxy scrub: forms are longest first and unique", "[proxy][scrub]") {
   }
   CHECK(secret_forms("", kBearer).empty());
 }
+
+TEST_CASE("proxy scrub: forms a hostile upstream could use to get the key past it",
+          "[proxy][scrub]") {
+  const std::string secret = "sk-Live_0123/abcDEF\"x";
+  std::size_t n = 0;
+  std::string hex = crypto::hex_encode(secret);
+  std::string hex_upper = hex;
+  for (char& c : hex_upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string hex_mixed = hex;
+  for (std::size_t i = 0; i < hex_mixed.size(); i += 2) {
+    hex_mixed[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(hex_mixed[i])));
+  }
+  std::string upper;
+  std::string lower;
+  std::string json_u;
+  std::string html_dec;
+  std::string html_hex;
+  std::string utf16le;
+  std::string utf16be;
+  const char* digits = "0123456789abcdef";
+  for (char c : secret) {
+    const auto u = static_cast<unsigned char>(c);
+    upper.push_back(static_cast<char>(std::toupper(u)));
+    lower.push_back(static_cast<char>(std::tolower(u)));
+    json_u += std::string("\\u00") + digits[u >> 4] + digits[u & 15];
+    html_dec += "&#" + std::to_string(u) + ";";
+    html_hex += std::string("&#x") + digits[u >> 4] + digits[u & 15];  // ';' is optional
+    utf16le += std::string{c, '\0'};
+    utf16be += std::string{'\0', c};
+  }
+  const std::string html_named = "sk-Live_0123/abcDEF&quot;x";
+  // Half percent-encoded, half JSON-escaped with \u for the letters: a mix of escapes.
+  const std::string mixed = "sk%2DLive_0123%2Fab\\u0063DEF\\\"x";
+  for (const std::string& form : {hex, hex_upper, hex_mixed, upper, lower, json_u, html_dec,
+                                  html_hex, html_named, utf16le, utf16be, mixed}) {
+    INFO("form of " << form.size() << " bytes");
+    CHECK(scrubbed("<" + form + ">", secret, n) == "<[REDACTED]>");
+    CHECK(n == 1);
+  }
+  // An escape that only starts inside the match is redacted whole.
+  CHECK(scrubbed("a%73k-Live_0123%2fabcDEF%22xz", secret, n) == "a[REDACTED]z");
+  // Text that merely looks like an escape stays as it is.
+  CHECK(scrubbed("100% \\q &nbsp; &#; %zz", secret, n) == "100% \\q &nbsp; &#; %zz");
+  CHECK(n == 0);
+}
+
+TEST_CASE("proxy scrub: the output is bounded however short the value", "[proxy][scrub]") {
+  std::size_t n = 0;
+  const std::string text(4096, 'a');
+  const std::string out = scrubbed(text, "a", n);  // every byte would become a marker
+  CHECK(out.size() <= text.size() + text.size() / kMaxGrowthDivisor + kRedacted.size());
+  CHECK(out.find('a') == std::string::npos);
+  // A value of the minimum length cannot grow a text past the bound.
+  std::string repeated;
+  for (int i = 0; i < 512; ++i) repeated += "abcd1234";
+  const std::string eight = scrubbed(repeated, "abcd1234", n);
+  CHECK(n == 512);
+  CHECK(eight.size() == 512 * kRedacted.size());
+}

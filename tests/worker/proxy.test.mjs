@@ -28,6 +28,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 
 import { addUser, request, startWorker } from './harness.mjs';
 import { assertToolError, assertToolOk, redact, registerSecret } from './mcp-support.mjs';
+import { extraForms } from './echo-forms.mjs';
+import { HeadlessBrowser } from './oauth-support.mjs';
 import { bodyText, everything, headerValues, startUpstream } from './upstream.mjs';
 
 /** @type {import('./harness.mjs').StartedWorker} */
@@ -245,7 +247,8 @@ describe('injection: each style arrives as the provider expects, nothing of ours
       (v) => ({ 'x-api-key': v, 'anthropic-version': '2023-06-01' })],
     ['mailgun (catalog, basic api:key)', { provider: 'mailgun' },
       (v) => ({ authorization: `Basic ${Buffer.from(`api:${v}`).toString('base64')}` })],
-    ['google-maps (catalog, query key)', { provider: 'google-maps' }, (v) => ({ query: `key=${encodeURIComponent(v)}` })],
+    ['google-maps (catalog, x-goog-api-key header)', { provider: 'google-maps' }, (v) => ({ 'x-goog-api-key': v })],
+    ['openweathermap (catalog, query appid)', { provider: 'openweathermap' }, (v) => ({ query: `appid=${encodeURIComponent(v)}` })],
   ];
 
   for (const [label, opts, expected] of styles) {
@@ -490,6 +493,8 @@ describe('refusals', () => {
       '/%2e%2E%2fx', '/a/..%2f..%2fx', '/a/%2e%2e%2f%2e%2e%2fx', '@evil.example/x', 'evil.example/x',
       'x', '/x\\y', '\\\\evil.example\\x', '/x#frag', 'http://evil.example/x',
       `@127.0.0.1:${new URL(upstream.otherUrl).port}/x`,
+      // path parameters: Tomcat and Spring resolve '..;' and '.;x' as dot segments
+      '/a/..;/x', '/a/..;jsessionid=1/x', '/.;/x', '/a/%2e%2e;/x',
     ];
     for (const p of bad) {
       const r = await nothingForwarded(`forward path ${JSON.stringify(p)}`, () => proxy(alice, 'POST', `/v1/proxy/${key.id}`, {
@@ -556,7 +561,7 @@ describe('refusals', () => {
     expectError(r, 413, 'body over 1 MiB');
   });
 
-  test('scoped token: its allowed key works, another key is 403 key_not_allowed', async () => {
+  test('scoped token: its allowed key works, another key is the same 404 as an unknown one', async () => {
     const other = await storeKey(alice, { auth_header_type: 'bearer' });
     const created = await api(alice.token, 'POST', '/v1/tokens', { name: 'proxy-app', allowed_keys: [key.id] });
     assert.equal(created.status, 201, 'create a scoped token (404: core.wasm predates worker/tokens)');
@@ -566,11 +571,21 @@ describe('refusals', () => {
     const req = (await upstream.requestsUnder(key.prefix)).at(-1);
     assert.equal(req.path, `${key.prefix}/scoped/ok`);
     assertNothingOfOurs(req, 'scoped', [scoped, alice.token]);
+    // Nothing tells a key the token may not use from one that does not exist.
     r = await nothingForwarded('not allowed', () => proxy(scoped, 'GET', `/v1/proxy/${other.id}/x`));
-    expectError(r, 403, 'a key outside allowed_keys', 'key_not_allowed');
+    expectError(r, 404, 'a key outside allowed_keys', 'not_found');
+    const unknown = await proxy(scoped, 'GET', '/v1/proxy/key_00000000000000000000000000000000/x');
+    expectError(unknown, 404, 'an unknown key, same token', 'not_found');
+    assert.equal(r.body.error.replace(other.id, 'REF'), unknown.body.error.replace('key_00000000000000000000000000000000', 'REF'),
+      'the same message as for a key that does not exist');
     r = await nothingForwarded('not allowed by name', () => proxy(scoped, 'POST', `/v1/proxy/${other.name}`, { headers: { 'X-Locker-Forward-Path': '/x' } }));
-    expectError(r, 403, 'a key outside allowed_keys, by name', 'key_not_allowed');
-    assertNoSecret(r, other.value, 'key_not_allowed refusal');
+    expectError(r, 404, 'a key outside allowed_keys, by name', 'not_found');
+    assertNoSecret(r, other.value, 'not-allowed refusal');
+    const { results: rows } = await worker.db.prepare(
+      "SELECT status, detail FROM audit_log WHERE action = 'key.proxy' AND key_id = ?1",
+    ).bind(other.id).all();
+    assert.equal(rows.length, 2, 'both refusals audited');
+    for (const row of rows) assert.match(row.detail, /403 key_not_allowed$/, "the owner's audit row says why");
   });
 });
 
@@ -650,6 +665,97 @@ describe('destination policy: private, loopback and plain-http base URLs', () =>
     } finally {
       await prod.stop();
     }
+  });
+});
+
+describe('what the vault origin serves from elsewhere (security review, issue 10)', () => {
+  test('a browser session never reaches the proxy, by any method or site', async () => {
+    const email = `carol-proxy-${randomBytes(3).toString('hex')}@example.com`;
+    const carol = await addUser(worker, email);
+    registerSecret(carol.token);
+    const browser = new HeadlessBrowser(worker.url, { email });
+    await browser.signIn();
+    const key = await storeKey(carol, { auth_header_type: 'bearer' });
+    const mine = await browser.request('GET', '/v1/keys', { headers: { Accept: 'application/json' } });
+    assert.equal(mine.status, 200, 'the session itself is valid (it lists the keys)');
+    const attempts = [
+      ['GET', `/v1/proxy/${key.id}/_page`, { 'Sec-Fetch-Site': 'cross-site' }],
+      ['GET', `/v1/proxy/${key.id}/_page`, {}],
+      ['POST', `/v1/proxy/${key.id}/_page`, { Origin: browser.origin }],
+      ['POST', `/v1/proxy/${key.id}`, { Origin: browser.origin, 'X-Locker-Forward-Path': '/_page' }],
+    ];
+    for (const [method, path, headers] of attempts) {
+      const before = await upstream.count();
+      const r = await browser.request(method, path, { headers });
+      assert.equal(r.status, 401, `${method} ${path.replace(key.id, ':id')} with a session cookie: 401 (got ${r.status})`);
+      assert.match(JSON.parse(r.html).error, /bearer token/, 'the message says what the proxy takes');
+      assert.equal(await upstream.count(), before, 'nothing reached the upstream');
+    }
+  });
+
+  test('a proxied HTML page is served sandboxed, as an attachment, without the headers that act on our origin', async () => {
+    const key = await storeKey(alice, { auth_header_type: 'bearer' });
+    const r = await proxy(alice, 'GET', `/v1/proxy/${key.id}/_page`);
+    assert.equal(r.status, 200);
+    assert.match(r.text, /<script>/, 'the body is passed on unchanged');
+    assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8');
+    assert.equal(r.headers.get('content-security-policy'), "sandbox; default-src 'none'");
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(r.headers.get('content-disposition'), 'attachment');
+    for (const h of ['service-worker-allowed', 'clear-site-data', 'refresh', 'link', 'access-control-allow-origin',
+      'access-control-allow-credentials']) {
+      assert.equal(r.headers.get(h), null, `the upstream's ${h} is dropped`);
+    }
+    assert.equal(r.headers.get('x-upstream-page'), 'yes', 'other upstream headers pass');
+  });
+
+  test('an answer in a coding the runtime does not decode (deflate) is refused, not passed on compressed', async () => {
+    const key = await storeKey(alice, { auth_header_type: 'bearer' });
+    const r = await rawRequest(worker.url, 'GET', `/v1/proxy/${key.id}/_reflect?from=bearer&deflate=1`, {
+      Authorization: `Bearer ${alice.token}`, 'Accept-Encoding': 'deflate',
+    });
+    expectError(r, 502, 'deflate answer', 'upstream_encoding');
+    assert.equal(r.headers['content-encoding'], undefined);
+    const req = (await upstream.requestsUnder(key.prefix)).at(-1);
+    const ae = req.headers.find(([n]) => n === 'accept-encoding')?.[1] ?? '';
+    assert.ok(!/deflate/.test(ae), `the caller's Accept-Encoding is not forwarded (upstream saw '${ae}')`);
+  });
+
+  test('hex, letter case, \\u escapes, HTML references, UTF-16 and mixed escapes are redacted', async () => {
+    const key = await storeKey(alice, { auth_header_type: 'bearer' });
+    const r = await proxy(alice, 'GET', `/v1/proxy/${key.id}/_reflect?from=bearer&extra=1`);
+    assert.equal(r.status, 200, redact(r.text.slice(0, 200)));
+    const forms = extraForms(key.value);
+    for (const [label, text] of forms) {
+      assert.ok(!r.bytes.includes(Buffer.from(text, label.startsWith('utf16') ? 'latin1' : 'utf8')),
+        `form '${label}' of the key is not in the answer`);
+      const line = r.bytes.toString('latin1').split('\n').find((l) => l.startsWith(`${label}: `));
+      assert.ok(line, `the upstream placed '${label}'`);
+      assert.match(line, /\[REDACTED\]/, `'${label}' became a marker`);
+    }
+    assertNoSecret(r, key.value, 'extra forms');
+  });
+
+  test('a status that is not a final HTTP response (101, 999) → 502 upstream_invalid, audited', async () => {
+    const key = await storeKey(alice, { auth_header_type: 'bearer' });
+    for (const code of [101, 999]) {
+      const r = await proxy(alice, 'GET', `/v1/proxy/${key.id}/_status?code=${code}`);
+      expectError(r, 502, `upstream status ${code}`, 'upstream_invalid');
+      assert.match(r.body.error, new RegExp(String(code)));
+    }
+    const { results: rows } = await worker.db.prepare(
+      "SELECT status, detail FROM audit_log WHERE action = 'key.proxy' AND key_id = ?1",
+    ).bind(key.id).all();
+    assert.deepEqual(rows.map((x) => x.status), [502, 502], 'audited with our status, never the bogus one');
+  });
+
+  test('a value shorter than 8 characters is refused when stored or rotated', async () => {
+    const r = await api(alice.token, 'POST', '/v1/keys', { name: `PX_SHORT_${randomBytes(3).toString('hex')}`, provider: 'custom', key: 'x' });
+    expectError(r, 400, 'a one-byte key', 'value_too_short');
+    assert.match(r.body.error, /key.*8 characters/);
+    const key = await storeKey(alice, { auth_header_type: 'bearer' });
+    const rot = await api(alice.token, 'POST', `/v1/keys/${key.id}/rotate`, { key: 'abc1234' });
+    expectError(rot, 400, 'rotating to 7 bytes', 'value_too_short');
   });
 });
 

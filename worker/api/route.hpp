@@ -16,6 +16,10 @@ enum class Access {
   session,     ///< browser session cookie (dashboard, approval pages); none → handler decides
   user,        ///< full-access principal: session or device master token
   any_bearer,  ///< any authenticated principal; the handler checks scopes / allowed keys
+  /// A bearer token only (device master, scoped, OAuth access token), never the
+  /// browser session cookie, which a cross-site navigation carries: for routes
+  /// that answer with bytes we did not write (the proxy, docs/proxy.md).
+  token,
 };
 
 using HandlerFn = async::Task<http::Response> (*)(Ctx&);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "worker/async/effect.hpp"
 
@@ -40,6 +41,10 @@ bool parse_url(std::string_view url, Request& out);
 
 /// application/x-www-form-urlencoded → map (last value wins).
 std::map<std::string, std::string> parse_form(std::string_view body);
+/// The elements of a comma-separated header value (RFC 9110 §5.6.1), trimmed
+/// of spaces and tabs and lower-cased; empty elements are skipped.
+/// "Keep-Alive, ,Upgrade" → {"keep-alive", "upgrade"}.
+std::vector<std::string> list_tokens(std::string_view value);
 /// Value of a hexadecimal digit (0-9, a-f, A-F), or -1.
 int hex_digit(char c);
 /// Percent-decoding ('+' → space when `plus_as_space`).

@@ -1,6 +1,7 @@
 #include "worker/proxy/forward.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -14,7 +15,9 @@
 #include "worker/ratelimit/limit.hpp"
 #include "worker/util/time.hpp"
 #include "worker/vault/access.hpp"
+#include "worker/vault/key_store.hpp"
 #include "worker/vault/providers.hpp"
+#include "worker/vault/validate.hpp"
 
 namespace ve::proxy {
 
@@ -85,6 +88,27 @@ Error fetch_error(std::string message, const std::vector<std::string>& forms,
                "could not reach the provider (" + host + "): " + message};
 }
 
+/// Why an upstream answer cannot be passed on, if it cannot: a status no HTTP
+/// response may carry as final (RFC 9110 §15: 1xx are interim, three digits
+/// at most), or a body in a content coding the runtime did not decode (the
+/// scrubber would read compressed bytes, the caller could inflate the key).
+std::optional<Error> unusable(const async::FetchResponse& upstream, const std::string& host) {
+  if (upstream.status < 200 || upstream.status > 599) {
+    return Error{502, "upstream_invalid",
+                 "the provider (" + host + ") answered with HTTP status " +
+                     std::to_string(upstream.status) +
+                     ", which is not a final response; its answer was discarded"};
+  }
+  if (!body_decoded(upstream.headers)) {
+    return Error{502, "upstream_encoding",
+                 "the provider (" + host +
+                     ") answered in a content coding the proxy cannot read (only gzip and br "
+                     "are decoded), so its answer was discarded: ask it for an uncompressed "
+                     "response"};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 async::Task<Result<ProxyResponse>> forward(api::Ctx& ctx, const std::string& key_ref,
@@ -102,10 +126,12 @@ async::Task<Result<ProxyResponse>> forward(api::Ctx& ctx, const std::string& key
 
   // 3. may this principal use it, and is it usable through the proxy
   if (!ctx.principal.may_use_key(key.id)) {
-    co_return co_await refused(ctx, key, method, where,
-                               Error{403, "key_not_allowed",
-                                     "this token may not use key '" + key.name +
-                                         "': it is not one of the token's allowed keys"});
+    // The owner's activity says why; the caller learns no more than for a key
+    // that does not exist (as every other route answers a scoped token).
+    auto audited = co_await refused(ctx, key, method, where,
+                                    Error{403, "key_not_allowed", "not one of the allowed keys"});
+    (void)audited;
+    co_return vault::key_not_found(key_ref);
   }
   if (key.paused_at) {
     co_return co_await refused(ctx, key, method, where,
@@ -168,6 +194,17 @@ async::Task<Result<ProxyResponse>> forward(api::Ctx& ctx, const std::string& key
   if (!opened.ok()) co_return opened.error();
   std::string secret = std::move(opened.value());
   WipeString wipe_secret{secret};
+  if (secret.size() < vault::kMinValueBytes) {
+    // Stored before values had a minimum: its redaction would match ordinary text.
+    co_return co_await refused(
+        ctx, key, method, where,
+        conflict("key '" + key.name + "' holds a value shorter than " +
+                     std::to_string(vault::kMinValueBytes) +
+                     " characters, which the proxy does not inject: rotate it to the full "
+                     "credential (apilocker rotate " +
+                     key.name + ")",
+                 "value_too_short"));
+  }
   std::vector<std::string> forms = secret_forms(secret, *auth);
   WipeForms wipe_forms_guard{forms};
   async::FetchRequest fetch;
@@ -193,6 +230,11 @@ async::Task<Result<ProxyResponse>> forward(api::Ctx& ctx, const std::string& key
   }
   auto upstream = std::get<async::FetchResponse>(std::move(results[0].value));
   results.clear();
+  if (auto bad = unusable(upstream, dest.value().host)) {
+    crypto::secure_wipe(upstream.body);
+    for (auto& [name, value] : upstream.headers) crypto::secure_wipe(value);
+    co_return co_await refused(ctx, key, method, where_final, std::move(*bad));
+  }
 
   // 6. scrub
   ProxyResponse out;

@@ -41,7 +41,8 @@ struct ProxyResponse {
 /// former name), in this order:
 /// 1. ratelimit::consume(Action::proxy): 429 `rate_limited` + retry_after_s.
 /// 2. vault::open_current: 404 unknown key, 503 storage.
-/// 3. may_use_key: 403 `key_not_allowed`; paused: 409 `key_paused`; no
+/// 3. may_use_key: 404 as for an unknown key (audited as `key_not_allowed`);
+///    paused: 409 `key_paused`; no
 ///    base_url: 400 `no_base_url`; an oauth2 credential: 400
 ///    `unsupported_credential`; the request itself: 405 `method_not_allowed`,
 ///    413 `body_too_large`, 400 `invalid_header`.
@@ -49,7 +50,12 @@ struct ProxyResponse {
 /// 5. fetch (timeout kTimeoutMs, max_response_bytes kMaxResponseBody,
 ///    redirects not followed): 504 `upstream_timeout`, 502
 ///    `upstream_too_large`, 502 `upstream_unreachable`.
-/// 6. scrub of headers and body (scrub.hpp).
+///    A value shorter than vault::kMinValueBytes (stored before that rule): 409
+///    `value_too_short`, before any call.
+/// 6. a final status outside 200-599: 502 `upstream_invalid`; a body in a
+///    content coding the runtime did not decode: 502 `upstream_encoding`
+///    (response.hpp body_decoded); then the scrub of headers and body
+///    (scrub.hpp).
 /// 7. one audit row `key.proxy` (detail "METHOD host/path → status, N bytes";
 ///    never the query, headers or bodies), with `UPDATE keys SET
 ///    last_used_at` in the same D1 batch when the upstream was reached; a

@@ -32,8 +32,11 @@ bool is_localhost_name(std::string_view host) {
          host[host.size() - kLocal.size() - 1] == '.';
 }
 
-/// A dot segment ("." or ".."), after percent-decoding.
+/// A dot segment ("." or ".."), after percent-decoding; also with path
+/// parameters (RFC 3986 §3.3 ";..."), which Tomcat and Spring strip before
+/// resolving, so "..;x" climbs there.
 bool is_dot_segment(std::string_view decoded) {
+  decoded = decoded.substr(0, decoded.find(';'));
   return decoded == "." || decoded == "..";
 }
 
@@ -100,7 +103,9 @@ Result<void> check_forward_path(std::string_view full) {
       auto end = p.find_first_of("/\\", start);
       if (end == std::string_view::npos) end = p.size();
       if (is_dot_segment(p.substr(start, end - start))) {
-        return bad_path("it must not contain '.' or '..' segments (also percent-encoded)");
+        return bad_path(
+            "it must not contain '.' or '..' segments (also percent-encoded or followed by "
+            "';')");
       }
       start = end + 1;
     }

@@ -30,7 +30,8 @@ Result<void> check_base_url(std::string_view base_url, bool development);
 /// Checks a forward path (the caller's upstream path, optionally with
 /// `?query`): starts with '/', not with "//"; no backslash, control character,
 /// space, non-ASCII byte, '#' (fragment), or `..` / `.` segment — also when
-/// percent-encoded (`%2e%2e`, `.%2E`) or split by an encoded slash (`..%2f`);
+/// percent-encoded (`%2e%2e`, `.%2E`), split by an encoded slash (`..%2f`) or
+/// followed by path parameters (`..;`, `.;x`, which Java servers resolve);
 /// at most 8192 bytes. Error: 400 `invalid_forward_path` saying what to fix.
 Result<void> check_forward_path(std::string_view path);
 

@@ -25,12 +25,6 @@ bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return std::string(s);
-}
-
 bool is_tchar(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
@@ -52,6 +46,10 @@ bool always_dropped(std::string_view n) {
       "proxy-connection",
       "x-real-ip",
       "forwarded",
+      // The runtime negotiates the codings it decodes itself (response.hpp
+      // body_decoded); a caller's choice could make the provider answer in
+      // one the scrubber cannot read.
+      "accept-encoding",
   };
   if (std::find(std::begin(kExact), std::end(kExact), n) != std::end(kExact)) return true;
   return starts_with(n, "x-locker-") || starts_with(n, "cf-") || starts_with(n, "x-forwarded-");
@@ -72,14 +70,8 @@ async::Headers forwarded_request_headers(const async::Headers& caller,
   std::vector<std::string> listed;
   for (const auto& [name, value] : caller) {
     if (lower(name) != "connection") continue;
-    std::size_t start = 0;
-    while (start <= value.size()) {
-      auto comma = value.find(',', start);
-      if (comma == std::string::npos) comma = value.size();
-      auto token = lower(trim(std::string_view(value).substr(start, comma - start)));
-      if (!token.empty()) listed.push_back(std::move(token));
-      start = comma + 1;
-    }
+    auto tokens = http::list_tokens(value);
+    listed.insert(listed.end(), tokens.begin(), tokens.end());
   }
   const std::string injected = lower(injection_header);
   async::Headers out;

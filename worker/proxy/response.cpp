@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "worker/http/message.hpp"
+
 namespace ve::proxy {
 
 namespace {
@@ -18,13 +20,17 @@ std::string lower(std::string_view s) {
 
 bool dropped(std::string_view n) {
   static constexpr std::string_view kExact[] = {
-      "connection",       "keep-alive",         "te",
-      "trailer",          "transfer-encoding",  "upgrade",
-      "proxy-connection", "proxy-authenticate", "set-cookie",
-      "set-cookie2",      "content-length",     "content-encoding",
-  };
+      // hop-by-hop and framing (RFC 9110 §7.6.1)
+      "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade",
+      "proxy-connection", "proxy-authenticate", "content-length", "content-encoding",
+      // state and powers that would apply to our origin, not the provider's
+      "set-cookie", "set-cookie2", "service-worker-allowed", "clear-site-data", "refresh", "link",
+      "alt-svc", "strict-transport-security", "origin-agent-cluster",
+      // replaced by the proxy's own (routes.cpp)
+      "content-security-policy", "content-security-policy-report-only", "x-content-type-options",
+      "content-disposition", "x-frame-options"};
   return std::find(std::begin(kExact), std::end(kExact), n) != std::end(kExact) ||
-         n.substr(0, 9) == "x-locker-";
+         n.substr(0, 9) == "x-locker-" || n.substr(0, 15) == "access-control-";
 }
 
 }  // namespace
@@ -33,16 +39,8 @@ async::Headers forwarded_response_headers(const async::Headers& upstream) {
   std::vector<std::string> listed;
   for (const auto& [name, value] : upstream) {
     if (lower(name) != "connection") continue;
-    std::size_t start = 0;
-    while (start <= value.size()) {
-      auto comma = value.find(',', start);
-      if (comma == std::string::npos) comma = value.size();
-      std::string token = lower(std::string_view(value).substr(start, comma - start));
-      token.erase(0, token.find_first_not_of(" \t"));
-      token.erase(token.find_last_not_of(" \t") + 1);
-      if (!token.empty()) listed.push_back(std::move(token));
-      start = comma + 1;
-    }
+    auto tokens = http::list_tokens(value);
+    listed.insert(listed.end(), tokens.begin(), tokens.end());
   }
   async::Headers out;
   for (const auto& [name, value] : upstream) {
@@ -51,6 +49,19 @@ async::Headers forwarded_response_headers(const async::Headers& upstream) {
     out.emplace_back(std::move(n), value);
   }
   return out;
+}
+
+bool body_decoded(const async::Headers& upstream) {
+  int decoded_layers = 0;
+  for (const auto& [name, value] : upstream) {
+    if (lower(name) != "content-encoding") continue;
+    for (const auto& token : http::list_tokens(value)) {
+      if (token == "identity") continue;
+      if (token != "gzip" && token != "x-gzip" && token != "br") return false;
+      ++decoded_layers;
+    }
+  }
+  return decoded_layers <= 1;
 }
 
 }  // namespace ve::proxy

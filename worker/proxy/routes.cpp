@@ -2,10 +2,12 @@
 //   POST /v1/proxy/:keyId        upstream path (+ query) in X-Locker-Forward-Path
 //                                (API Locker's contract)
 //   *    /v1/proxy/:keyId/<path> the rest of the path and the raw query string
-// Any authenticated principal (Access::any_bearer); forward() checks what it
-// may use. The answer is the upstream's status, filtered headers and scrubbed
-// raw body, plus `X-Locker-Redacted: N` when N > 0; errors before or instead of
-// the upstream's answer are REST errors (http::error).
+// A bearer token only (Access::token): never the browser session, which a
+// cross-site link would carry; forward() checks what the token may use. The
+// answer is the upstream's status, filtered headers and scrubbed raw body,
+// plus `X-Locker-Redacted: N` when N > 0, served so that no browser renders it
+// as a page of our origin (sandbox CSP, nosniff, attachment); errors before or
+// instead of the upstream's answer are REST errors (http::error).
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +28,11 @@ http::Response reply_of(ProxyResponse r) {
     out.headers.emplace_back(std::move(name), std::move(value));
   }
   out.headers.emplace_back("cache-control", "no-store");
+  // Bytes from elsewhere on our origin: an HTML or SVG answer must never run
+  // script here, where it could call the vault with the user's cookie.
+  out.headers.emplace_back("content-security-policy", "sandbox; default-src 'none'");
+  out.headers.emplace_back("x-content-type-options", "nosniff");
+  out.headers.emplace_back("content-disposition", "attachment");
   if (r.redacted > 0) out.headers.emplace_back("x-locker-redacted", std::to_string(r.redacted));
   out.body = std::move(r.body);
   return out;
@@ -70,8 +77,8 @@ async::Task<http::Response> proxy_by_path(api::Ctx& ctx) {
 
 std::vector<api::Route> routes() {
   return {
-      {"POST", "/v1/proxy/:keyId", api::Access::any_bearer, &proxy_by_header},
-      {"*", "/v1/proxy/:keyId/*", api::Access::any_bearer, &proxy_by_path},
+      {"POST", "/v1/proxy/:keyId", api::Access::token, &proxy_by_header},
+      {"*", "/v1/proxy/:keyId/*", api::Access::token, &proxy_by_path},
   };
 }
 

@@ -1,12 +1,12 @@
 #include "worker/proxy/scrub.hpp"
 
 #include <algorithm>
-#include <boost/json.hpp>
 #include <utility>
 
 #include "worker/crypto/encoding.hpp"
 #include "worker/crypto/wipe.hpp"
 #include "worker/http/message.hpp"
+#include "worker/proxy/folded.hpp"
 #include "worker/proxy/request.hpp"
 
 namespace ve::proxy {
@@ -29,16 +29,6 @@ std::string replace_all(std::string_view s, std::string_view from, std::string_v
   return out;
 }
 
-std::string lower_hex_escapes(std::string s) {
-  for (std::size_t i = 0; i + 2 < s.size(); ++i) {
-    if (s[i] != '%') continue;
-    for (std::size_t k = i + 1; k <= i + 2; ++k) {
-      if (s[k] >= 'A' && s[k] <= 'F') s[k] = static_cast<char>(s[k] + 32);
-    }
-  }
-  return s;
-}
-
 /// The base64 characters of `secret` encoded after `shift` (0-2) other bytes
 /// that depend on the secret's bits only: characters whose 6 bits lie wholly
 /// inside the secret's bytes.
@@ -55,39 +45,85 @@ std::string shifted_core(std::string_view secret, std::size_t shift, bool url) {
   return core;
 }
 
-void add(std::vector<std::string>& forms, std::string s) {
-  if (s.empty() || std::find(forms.begin(), forms.end(), s) != forms.end()) {
-    crypto::secure_wipe(s);
+/// Adds `form` as a search key: folded the way the text will be (folded.hpp).
+void add(std::vector<std::string>& keys, std::string form) {
+  std::string key(Folded(form).bytes());
+  crypto::secure_wipe(form);
+  if (key.empty() || std::find(keys.begin(), keys.end(), key) != keys.end()) {
+    crypto::secure_wipe(key);
     return;
   }
-  forms.push_back(std::move(s));
+  keys.push_back(std::move(key));
 }
 
-void add_base64(std::vector<std::string>& forms, std::string_view bytes) {
+void add_base64(std::vector<std::string>& keys, std::string_view bytes) {
   std::string padded = crypto::base64_encode(bytes);
   std::string url = crypto::base64url_encode(bytes);
   std::string url_padded = url;
   while (url_padded.size() % 4 != 0) url_padded.push_back('=');
   std::string unpadded = padded;
   while (!unpadded.empty() && unpadded.back() == '=') unpadded.pop_back();
-  add(forms, std::move(padded));
-  add(forms, std::move(unpadded));
-  add(forms, std::move(url));
-  add(forms, std::move(url_padded));
+  add(keys, std::move(padded));
+  add(keys, std::move(unpadded));
+  add(keys, std::move(url));
+  add(keys, std::move(url_padded));
 }
 
-/// Sorted, merged [begin, end) ranges of every occurrence of every form.
-std::vector<std::pair<std::size_t, std::size_t>> occurrences(
-    std::string_view text, const std::vector<std::string>& forms) {
-  std::vector<std::pair<std::size_t, std::size_t>> hits;
-  for (const auto& f : forms) {
-    if (f.empty()) continue;
-    for (auto at = text.find(f); at != std::string_view::npos; at = text.find(f, at + 1)) {
-      hits.emplace_back(at, at + f.size());
+/// The secret as UTF-16 code units, little- and big-endian bytes (RFC 2781);
+/// nothing when it is not valid UTF-8.
+void add_utf16(std::vector<std::string>& keys, std::string_view secret) {
+  std::string le;
+  std::string be;
+  auto unit = [&](std::uint32_t u) {
+    le.push_back(static_cast<char>(u & 0xFF));
+    le.push_back(static_cast<char>(u >> 8));
+    be.push_back(static_cast<char>(u >> 8));
+    be.push_back(static_cast<char>(u & 0xFF));
+  };
+  for (std::size_t i = 0; i < secret.size();) {
+    const auto c = static_cast<unsigned char>(secret[i]);
+    const std::size_t n = c < 0x80           ? 1
+                          : (c >> 5) == 0x6  ? 2
+                          : (c >> 4) == 0xE  ? 3
+                          : (c >> 3) == 0x1E ? 4
+                                             : 0;
+    if (n == 0 || i + n > secret.size()) {
+      crypto::secure_wipe(le);
+      crypto::secure_wipe(be);
+      return;
+    }
+    std::uint32_t cp = n == 1 ? c : c & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(secret[i + k]) & 0x3F);
+    if (cp >= 0x10000) {
+      unit(0xD800 + ((cp - 0x10000) >> 10));
+      unit(0xDC00 + ((cp - 0x10000) & 0x3FF));
+    } else {
+      unit(cp);
+    }
+    i += n;
+  }
+  add(keys, std::move(le));
+  add(keys, std::move(be));
+}
+
+using Range = std::pair<std::size_t, std::size_t>;
+
+/// Sorted, merged [begin, end) ranges of `text` where a key occurs in its folded view.
+std::vector<Range> occurrences(std::string_view text, const std::vector<std::string>& keys,
+                               bool skip_marker_keys) {
+  static const std::string kFoldedMarker = fold_case(kRedacted);
+  const Folded folded(text);
+  const std::string_view view = folded.bytes();
+  std::vector<Range> hits;
+  for (const auto& k : keys) {
+    if (k.empty() || (skip_marker_keys && kFoldedMarker.find(k) != std::string::npos)) continue;
+    for (auto at = view.find(k); at != std::string_view::npos; at = view.find(k, at + 1)) {
+      hits.push_back(folded.source(at, at + k.size()));
     }
   }
   std::sort(hits.begin(), hits.end());
-  std::vector<std::pair<std::size_t, std::size_t>> merged;
+  std::vector<Range> merged;
   for (const auto& h : hits) {
     if (!merged.empty() && h.first < merged.back().second) {
       merged.back().second = std::max(merged.back().second, h.second);
@@ -98,8 +134,9 @@ std::vector<std::pair<std::size_t, std::size_t>> occurrences(
   return merged;
 }
 
-std::size_t scrub_once(std::string& text, const std::vector<std::string>& forms) {
-  const auto ranges = occurrences(text, forms);
+std::size_t scrub_once(std::string& text, const std::vector<std::string>& keys,
+                       bool skip_marker_keys) {
+  const auto ranges = occurrences(text, keys, skip_marker_keys);
   if (ranges.empty()) return 0;
   std::string out;
   out.reserve(text.size());
@@ -115,56 +152,49 @@ std::size_t scrub_once(std::string& text, const std::vector<std::string>& forms)
   return ranges.size();
 }
 
-bool still_leaks(std::string_view text, const std::vector<std::string>& forms) {
-  return std::any_of(forms.begin(), forms.end(), [&](const std::string& f) {
-    return !f.empty() && kRedacted.find(f) == std::string_view::npos &&
-           text.find(f) != std::string_view::npos;
-  });
-}
-
 }  // namespace
 
 std::vector<std::string> secret_forms(std::string_view secret, const vault::Auth& auth) {
-  std::vector<std::string> forms;
-  if (secret.empty()) return forms;
-  add(forms, std::string(secret));
-  add_base64(forms, secret);
+  std::vector<std::string> keys;
+  if (secret.empty()) return keys;
+  // The raw value also stands for its percent-, JSON-, \x- and HTML-escaped
+  // forms and its case variants: the text is searched folded.
+  add(keys, std::string(secret));
+  add_base64(keys, secret);
   if (secret.size() >= kMinShiftedBytes) {
     for (std::size_t shift = 0; shift < 3; ++shift) {
-      add(forms, shifted_core(secret, shift, false));
-      add(forms, shifted_core(secret, shift, true));
+      add(keys, shifted_core(secret, shift, false));
+      add(keys, shifted_core(secret, shift, true));
     }
   }
   std::string pct = http::url_encode(secret);
-  add(forms, lower_hex_escapes(pct));
-  add(forms, replace_all(pct, "%20", "+"));
-  add(forms, std::move(pct));
-  std::string json = boost::json::serialize(boost::json::string_view(secret.data(), secret.size()));
-  if (json.size() >= 2) {
-    std::string inner = json.substr(1, json.size() - 2);
-    add(forms, replace_all(inner, "/", "\\/"));
-    add(forms, std::move(inner));
-  }
-  crypto::secure_wipe(json);
-  std::string sent = injected_value(auth, secret);
+  add(keys, replace_all(pct, "%20", "+"));  // forms write a space as '+', which folding keeps
+  crypto::secure_wipe(pct);
+  add(keys, crypto::hex_encode(secret));  // either case: folded
+  add_utf16(keys, secret);
   if (auth.kind == vault::AuthKind::basic) {
     std::string credentials;
     if (!auth.username.empty()) credentials.append(auth.username).push_back(':');
     credentials.append(secret);
-    add_base64(forms, credentials);
+    add_base64(keys, credentials);
     crypto::secure_wipe(credentials);
   }
-  add(forms, std::move(sent));
-  std::stable_sort(forms.begin(), forms.end(),
+  add(keys, injected_value(auth, secret));
+  std::stable_sort(keys.begin(), keys.end(),
                    [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-  return forms;
+  return keys;
 }
 
 std::size_t scrub(std::string& text, const std::vector<std::string>& forms) {
-  std::size_t count = 0;
-  for (int pass = 0; pass < kMaxPasses; ++pass) {
-    count += scrub_once(text, forms);
-    if (!still_leaks(text, forms)) return count;
+  const std::size_t bound = text.size() + text.size() / kMaxGrowthDivisor + kRedacted.size();
+  std::size_t count = scrub_once(text, forms, false);
+  if (count == 0) return 0;
+  // A replacement can form a new occurrence across a marker's edge; a key the
+  // marker itself holds is not looked for again (it would never end).
+  for (int pass = 1; pass < kMaxPasses && text.size() <= bound; ++pass) {
+    const std::size_t more = scrub_once(text, forms, true);
+    if (more == 0) return count;
+    count += more;
   }
   crypto::secure_wipe(text);
   text = std::string(kRedacted);
@@ -176,7 +206,7 @@ std::size_t scrub_headers(async::Headers& headers, const std::vector<std::string
   async::Headers kept;
   kept.reserve(headers.size());
   for (auto& [name, value] : headers) {
-    if (!occurrences(name, forms).empty()) {  // "[REDACTED]" is no header name: drop it
+    if (!occurrences(name, forms, false).empty()) {  // "[REDACTED]" is no header name: drop it
       ++count;
       crypto::secure_wipe(name);
       crypto::secure_wipe(value);

@@ -15,34 +15,44 @@ namespace ve::proxy {
 /// What replaces each occurrence.
 inline constexpr std::string_view kRedacted = "[REDACTED]";
 
-/// The texts to redact for `secret` injected as `auth` says, longest first,
-/// without duplicates or empty strings:
-/// - the raw value;
+/// Redacted output is at most input + input / kMaxGrowthDivisor + one marker
+/// long; a text that would grow more becomes one marker (a stored value of at
+/// least vault::kMinValueBytes keeps every occurrence that short).
+inline constexpr std::size_t kMaxGrowthDivisor = 4;
+
+/// The search keys for `secret` injected as `auth` says, each folded as the
+/// text will be (folded.hpp: one level of percent, JSON, `\x` and HTML escapes
+/// decoded, ASCII case folded), longest first, without duplicates or empty
+/// strings. So the raw value is found also percent-encoded (either hex case,
+/// RFC 3986), JSON-escaped (RFC 8259 §7, `\/` and `\uXXXX` included), as HTML
+/// character references, in any mix of those, and in any letter case. Besides:
 /// - standard and URL-safe base64 (RFC 4648 §4, §5), with and without '='
 ///   padding;
 /// - for values of 6 bytes or more also the base64 characters that depend
 ///   only on the value when it is encoded after 0, 1 or 2 other bytes (so
 ///   base64("Bearer " + value) or of "user:" + value is caught too);
-/// - percent-encoded (RFC 3986, upper- and lower-case hex; '+' for spaces as
-///   forms encode them);
-/// - JSON-escaped (RFC 8259 §7, also with "\/");
+/// - '+' for spaces, as HTML forms encode them;
+/// - hex (RFC 4648 §8, either case);
+/// - UTF-16, little- and big-endian (RFC 2781), when the value is UTF-8;
 /// - the injected credential (e.g. "Basic base64(user:value)") and, for basic,
 ///   base64 of exactly what was sent.
+/// What it does not read: encodings of the value other than these (encrypted,
+/// compressed, hashed, split across a body, nested escapes): scrubbing is defence
+/// in depth, not a guarantee (docs/proxy.md "Scrubbing").
 /// The result holds secrets: wipe it (wipe_forms) after use.
 std::vector<std::string> secret_forms(std::string_view secret, const vault::Auth& auth);
 
-/// Replaces every occurrence of any of `forms` in `text` by kRedacted and
-/// returns how many markers were inserted. Occurrences are found at every
-/// offset (also overlapping ones); overlapping occurrences (of one form or of
-/// several) become one marker, adjacent ones one marker each. If a
-/// replacement creates a new occurrence across a marker's edge, the text is
-/// scrubbed again (at most 4 passes, then the whole text becomes one marker).
-/// A form that is itself part of the marker text is not looked for again.
+/// Replaces every occurrence of any of `forms` in `text` (found in its folded
+/// view, then mapped back to the original bytes, an escape counted whole) by
+/// kRedacted and returns how many markers were inserted. Occurrences are
+/// found at every offset (also overlapping ones); overlapping occurrences (of
+/// one form or of several) become one marker, adjacent ones one marker each.
+/// If a replacement creates a new occurrence across a marker's edge, the text
+/// is scrubbed again (at most 4 passes, then the whole text becomes one
+/// marker). A form that is itself part of the marker text is not looked for
+/// again. Output size bound: kMaxGrowthDivisor.
 std::size_t scrub(std::string& text, const std::vector<std::string>& forms);
 
-/// scrub() on every header value; a header whose name holds a form is
-/// dropped (and counted once), since a marker is not a valid header name.
-/// Returns the total count.
 std::size_t scrub_headers(async::Headers& headers, const std::vector<std::string>& forms);
 
 /// secure_wipe of every form, then clear.

@@ -1,4 +1,5 @@
-// POST /v1/tokens/refresh {refresh_token}: rotates a scoped token's credentials.
+// POST /v1/tokens/refresh {refresh_token}: rotates a scoped token's credentials;
+// the access credential it replaces stops working at once.
 // The refresh credential is spent by the same batch that inserts its
 // successors (which are inserted only while it is unspent), so of two racing
 // refreshes one wins; a spent credential presented again — a copy in the
@@ -81,7 +82,19 @@ Handler refresh_token(Ctx& ctx) {
   if (!minted.ok()) co_return http::error(minted.error());
   const std::string unspent =
       "EXISTS (SELECT 1 FROM scoped_token_credentials WHERE hash = ? AND used_at IS NULL)";
-  auto batch = insert_credentials_if(id, minted.value(), *rotation, now, unspent, {hash});
+  // The access credential being replaced ends now, not at its own expiry (up to
+  // 30 days away): a refresh is also how a holder cuts off a leaked copy. Only
+  // while the refresh credential is unspent, so a losing racer cannot end the
+  // winner's new credential; before the insert, so the new one is untouched.
+  std::vector<async::Statement> batch;
+  batch.push_back(
+      {"UPDATE scoped_token_credentials SET expires_at = ?1 WHERE token_id = ?2 AND kind = "
+       "'access' AND (expires_at IS NULL OR expires_at > ?1) AND EXISTS (SELECT 1 FROM "
+       "scoped_token_credentials WHERE hash = ?3 AND used_at IS NULL)",
+       {now, id, hash}});
+  for (auto& s : insert_credentials_if(id, minted.value(), *rotation, now, unspent, {hash})) {
+    batch.push_back(std::move(s));
+  }
   auto audit_row =
       auth::insert_only_if(audit::insert(ctx, {.action = "token.refresh"}), unspent, {hash});
   if (audit_row) batch.push_back(std::move(*audit_row));

@@ -16,13 +16,17 @@ namespace {
 /// Length limits are checked by check_secret / check_oauth_url, with their messages.
 constexpr std::size_t kUnlimited = static_cast<std::size_t>(-1);
 
-/// URL fields are validated as URLs; scopes is free text; the rest are secrets.
+/// URL fields are validated as URLs; client_id and scopes are free text (no
+/// minimum length: not secrets); the rest are secrets.
 Result<std::string> check_field(std::string_view field, std::string value) {
   if (field == "authorize_url" || field == "token_url") {
     return check_oauth_url(value, field);
   }
   if (field == "redirect_uri") return check_oauth_url(value, field, /*any_scheme=*/true);
-  if (auto ok = check_secret(value, field); !ok.ok()) return ok.error();
+  const bool secret = field != "client_id" && field != "scopes";
+  if (auto ok = check_secret(value, field, secret ? kMinValueBytes : 1); !ok.ok()) {
+    return ok.error();
+  }
   return value;
 }
 

@@ -107,8 +107,12 @@ constexpr std::array kCatalog = {
            "PINECONE_API_KEY"},
   Provider{"datadog", "Datadog", service, "https://api.datadoghq.com", header("dd-api-key"),
            "DD_API_KEY"},
+  // Google APIs take the key as the X-Goog-Api-Key header as well as ?key=: a
+  // header stays out of URLs, which end up in traces and logs (docs/proxy.md).
   Provider{"google-maps", "Google Maps Platform", service, "https://maps.googleapis.com",
-           query("key"), "GOOGLE_MAPS_API_KEY"},
+           header("x-goog-api-key"), "GOOGLE_MAPS_API_KEY"},
+  // These two accept the key only in the query string (docs/proxy.md
+  // "Keys in the query string" says what that exposes).
   Provider{"openweathermap", "OpenWeather", service, "https://api.openweathermap.org",
            query("appid"), "OPENWEATHER_API_KEY"},
   Provider{"serpapi", "SerpApi", service, "https://serpapi.com", query("api_key"),

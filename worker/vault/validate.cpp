@@ -139,13 +139,18 @@ Result<std::string> check_oauth_url(std::string_view url, std::string_view field
   return std::string(url);
 }
 
-Result<void> check_secret(std::string_view value, std::string_view field) {
+Result<void> check_secret(std::string_view value, std::string_view field, std::size_t min_bytes) {
   if (value.empty()) return bad_request(field_error(field, "is required and must not be empty"));
   if (value.size() > kMaxValueBytes) {
     return bad_request(field_error(field, "is larger than 64 KiB"), "value_too_large");
   }
   if (value.find('\0') != std::string_view::npos) {
     return bad_request(field_error(field, "must not contain a NUL character"));
+  }
+  if (value.size() < min_bytes) {
+    return bad_request(field_error(field, "is shorter than " + std::to_string(min_bytes) +
+                                              " characters: store the full credential"),
+                       "value_too_short");
   }
   return {};
 }

@@ -16,6 +16,10 @@ namespace ve::vault {
 inline constexpr std::size_t kMaxNameBytes = 128;
 /// Largest secret: an api_key value, or an oauth2 credential's JSON document.
 inline constexpr std::size_t kMaxValueBytes = std::size_t{64} * 1024;
+/// Smallest secret value accepted, bytes. Shorter values are not credentials
+/// worth a vault, and the proxy's redaction of a short value would match
+/// ordinary text and inflate answers (a marker per occurrence).
+inline constexpr std::size_t kMinValueBytes = 8;
 inline constexpr std::size_t kMaxTags = 20;
 inline constexpr std::size_t kMaxTagBytes = 64;
 inline constexpr std::size_t kMaxUrlBytes = 2048;
@@ -44,8 +48,11 @@ Result<std::string> check_base_url(std::string_view url, bool development,
 Result<std::string> check_oauth_url(std::string_view url, std::string_view field,
                                     bool any_scheme = false);
 
-/// A secret value: non-empty, at most kMaxValueBytes, no NUL byte (it must fit
-/// in an environment variable).
-Result<void> check_secret(std::string_view value, std::string_view field);
+/// A secret value: `min_bytes` (kMinValueBytes unless the field is not a
+/// secret, such as an OAuth client_id) to kMaxValueBytes bytes, no NUL byte (it
+/// must fit in an environment variable). Errors: 400 naming the field and the
+/// bound, code `value_too_short`, `value_too_large` or `invalid_request`.
+Result<void> check_secret(std::string_view value, std::string_view field,
+                          std::size_t min_bytes = kMinValueBytes);
 
 }  // namespace ve::vault

@@ -179,10 +179,10 @@ TEST_CASE("mcp prompts: key completion lists the caller's key names by prefix", 
   auto host = make_runner();
   auto a = add_user(host, "a@example.com");
   auto b = add_user(host, "b@example.com");
-  store_key(host, a, "OPENAI_API_KEY", "v-1");
-  store_key(host, a, "openai-dev", "v-2");
-  store_key(host, a, "STRIPE_KEY", "v-3", "stripe");
-  store_key(host, b, "OPENAI_B_ONLY", "v-4");
+  store_key(host, a, "OPENAI_API_KEY", "v-1_secret");
+  store_key(host, a, "openai-dev", "v-2_secret");
+  store_key(host, a, "STRIPE_KEY", "v-3_secret", "stripe");
+  store_key(host, b, "OPENAI_B_ONLY", "v-4_secret");
 
   auto r = complete_prompt(host, a, "respond_to_compromised_key", "key", "open");
   REQUIRE(r.ok());

@@ -182,7 +182,8 @@ TEST_CASE("oauth/tokens: a refresh may narrow the scope, never widen it", "[oaut
   REQUIRE(c.tokens.scope == "vault:read vault:write vault:proxy");
   const Tokens narrow = tokens_of(refresh(s.host, c.client_id, c.tokens.refresh, "vault:read"));
   CHECK(narrow.scope == "vault:read");
-  auto write = mcp(s.host, narrow.access, tool_call("store_key", {{"name", "K"}, {"value", "v"}}));
+  auto write =
+      mcp(s.host, narrow.access, tool_call("store_key", {{"name", "K"}, {"value", "v_secret"}}));
   CHECK(write.status == 403);
 
   for (const char* wider : {"vault:read vault:write", "vault:admin"}) {
@@ -222,7 +223,7 @@ TEST_CASE("oauth/tokens: an access token is valid only at its MCP resource", "[o
                                                         {"GET", "http://127.0.0.1/v1/oauth/grants"},
                                                         {"POST", "http://localhost/v1/mcp"}}) {
     INFO(method << " " << url);
-    auto r = s.host.request(method, url, R"({"name":"K","provider":"openai","key":"v"})",
+    auto r = s.host.request(method, url, R"({"name":"K","provider":"openai","key":"v_secret"})",
                             {{"authorization", "Bearer " + c.tokens.access},
                              {"content-type", "application/json"},
                              {"accept", "application/json, text/event-stream"},

@@ -165,7 +165,7 @@ TEST_CASE("proxy: every injection style arrives as the provider expects", "[prox
           "Basic " + crypto::base64_encode("AC0123:" + secret));
   }
   SECTION("query parameter, with and without a query already there") {
-    store(host, u, "CUSTOM_QUERY", "k/+=1", "custom",
+    store(host, u, "CUSTOM_QUERY", "k/+=1-key", "custom",
           {{"base_url", "https://api.example.com/v2"}, {"auth_header_type", "query"}});
     CHECK(proxy(host, u, "GET", "/v1/proxy/CUSTOM_QUERY/items").status == 200);
     CHECK(proxy(host, u, "GET", "/v1/proxy/CUSTOM_QUERY/items?page=2").status == 200);
@@ -173,9 +173,9 @@ TEST_CASE("proxy: every injection style arrives as the provider expects", "[prox
                 {{"x-locker-forward-path", "/items?a=1&b=2"}})
               .status == 200);
     REQUIRE(fake.seen.size() == 3);
-    CHECK(fake.seen[0].url == "https://api.example.com/v2/items?api_key=k%2F%2B%3D1");
-    CHECK(fake.seen[1].url == "https://api.example.com/v2/items?page=2&api_key=k%2F%2B%3D1");
-    CHECK(fake.seen[2].url == "https://api.example.com/v2/items?a=1&b=2&api_key=k%2F%2B%3D1");
+    CHECK(fake.seen[0].url == "https://api.example.com/v2/items?api_key=k%2F%2B%3D1-key");
+    CHECK(fake.seen[1].url == "https://api.example.com/v2/items?page=2&api_key=k%2F%2B%3D1-key");
+    CHECK(fake.seen[2].url == "https://api.example.com/v2/items?a=1&b=2&api_key=k%2F%2B%3D1-key");
     CHECK(header(fake.seen[0].headers, "authorization") == "<absent>");
   }
   SECTION("custom: the value is the whole Authorization header") {

@@ -96,7 +96,7 @@ TEST_CASE("scoped token: every write and management route is 403 and writes noth
       {"GET", "/v1/oauth/grants"},
       {"POST", "/v1/devices/register"}};
   for (const auto& [method, path] : writes) {
-    auto r = call(host, t.as, method, path, R"({"name":"X","new_name":"Y","key":"v"})");
+    auto r = call(host, t.as, method, path, R"({"name":"X","new_name":"Y","key":"v_secret"})");
     INFO(method << " " << path);
     CHECK(r.status == 403);
     CHECK(r.body.find("scoped token") != std::string::npos);

@@ -46,8 +46,8 @@ TEST_CASE("activity: newest first with the CLI's fields, never a value", "[vault
 TEST_CASE("activity filters and limits", "[vault][activity]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  auto a = store_key(host, alice, "A", "va");
-  auto b = store_key(host, alice, "B", "vb");
+  auto a = store_key(host, alice, "A", "va_secret");
+  auto b = store_key(host, alice, "B", "vb_secret");
   for (int i = 0; i < 3; ++i) {
     REQUIRE(
         call(host, alice, "POST", "/v1/keys/reveal", bj::value{{"keys", bj::array{"A"}}}).status ==

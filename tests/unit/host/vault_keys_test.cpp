@@ -81,7 +81,7 @@ TEST_CASE("custom provider: base_url optional, https only, auth type kept", "[va
   auto alice = add_user(host, "alice@example.com");
   // the CLI's default provider is custom and base_url is optional (vault-only key)
   auto plain = call(host, alice, "POST", "/v1/keys",
-                    bj::value{{"name", "PLAIN"}, {"provider", "custom"}, {"key", "v"}});
+                    bj::value{{"name", "PLAIN"}, {"provider", "custom"}, {"key", "v_secret"}});
   REQUIRE(plain.status == 201);
   CHECK(body_json(plain).at("proxy_endpoint").is_null());
   CHECK(body_json(plain).at("base_url").is_null());
@@ -90,22 +90,22 @@ TEST_CASE("custom provider: base_url optional, https only, auth type kept", "[va
   auto http_url = call(host, alice, "POST", "/v1/keys",
                        bj::value{{"name", "C1"},
                                  {"provider", "custom"},
-                                 {"key", "v"},
+                                 {"key", "v_secret"},
                                  {"base_url", "http://api.example.com"}});
   CHECK(http_url.status == 400);
   CHECK(std::string(body_json(http_url).at("error").as_string()).find("https://") !=
         std::string::npos);
   for (const char* bad : {"https://user:pw@api.example.com", "https://api.example.com/?q=1",
                           "api.example.com", "https://", "https://a b.com"}) {
-    auto r =
-        call(host, alice, "POST", "/v1/keys",
-             bj::value{{"name", "C2"}, {"provider", "custom"}, {"key", "v"}, {"base_url", bad}});
+    auto r = call(
+        host, alice, "POST", "/v1/keys",
+        bj::value{{"name", "C2"}, {"provider", "custom"}, {"key", "v_secret"}, {"base_url", bad}});
     CHECK(r.status == 400);
   }
   auto ok = call(host, alice, "POST", "/v1/keys",
                  bj::value{{"name", "C3"},
                            {"provider", "custom"},
-                           {"key", "v"},
+                           {"key", "v_secret"},
                            {"base_url", "https://api.example.com/v2/"},
                            {"auth_header_type", "x-api-key"}});
   REQUIRE(ok.status == 201);
@@ -127,7 +127,8 @@ TEST_CASE("base_url: a destination the proxy refuses is refused when stored", "[
       INFO(bad);
       auto r = call(
           host, alice, "POST", "/v1/keys",
-          bj::value{{"name", "PRIVATE"}, {"provider", "custom"}, {"key", "v"}, {"base_url", bad}});
+          bj::value{
+              {"name", "PRIVATE"}, {"provider", "custom"}, {"key", "v_secret"}, {"base_url", bad}});
       CHECK(r.status == 400);
       const std::string message(body_json(r).at("error").as_string());
       CHECK(message.find("field 'base_url'") != std::string::npos);
@@ -138,7 +139,7 @@ TEST_CASE("base_url: a destination the proxy refuses is refused when stored", "[
     auto ok = call(host, alice, "POST", "/v1/keys",
                    bj::value{{"name", "PUBLIC_IP"},
                              {"provider", "custom"},
-                             {"key", "v"},
+                             {"key", "v_secret"},
                              {"base_url", "https://1.1.1.1/api"}});
     CHECK(ok.status == 201);
   }
@@ -150,7 +151,7 @@ TEST_CASE("apilocker import's body (no credential_type) stores an api_key", "[va
   auto r = call(host, alice, "POST", "/v1/keys",
                 bj::value{{"name", "MY_TOKEN"},
                           {"provider", "custom"},
-                          {"key", "abc"},
+                          {"key", "abc_secret"},
                           {"base_url", "https://example.invalid"},
                           {"auth_header_type", "bearer"},
                           {"tags", bj::array{"imported"}}});
@@ -161,10 +162,10 @@ TEST_CASE("apilocker import's body (no credential_type) stores an api_key", "[va
 TEST_CASE("duplicate names are 409, also against an old name of another key", "[vault][keys]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  REQUIRE_FALSE(store_key(host, alice, "A", "v1").empty());
+  REQUIRE_FALSE(store_key(host, alice, "A", "v1_secret").empty());
   auto before = footprint(host);
   auto dup = call(host, alice, "POST", "/v1/keys",
-                  bj::value{{"name", "A"}, {"provider", "openai"}, {"key", "v2"}});
+                  bj::value{{"name", "A"}, {"provider", "openai"}, {"key", "v2_secret"}});
   CHECK(dup.status == 409);
   CHECK(body_json(dup).at("code") == "name_taken");
   CHECK(footprint(host) == before);
@@ -174,10 +175,10 @@ TEST_CASE("duplicate names are 409, also against an old name of another key", "[
           200);
   before = footprint(host);
   auto old = call(host, alice, "POST", "/v1/keys",
-                  bj::value{{"name", "A"}, {"provider", "openai"}, {"key", "v3"}});
+                  bj::value{{"name", "A"}, {"provider", "openai"}, {"key", "v3_secret"}});
   CHECK(old.status == 409);
   CHECK(footprint(host) == before);
-  CHECK_FALSE(stored_anywhere(host, "v3"));
+  CHECK_FALSE(stored_anywhere(host, "v3_secret"));
 }
 
 TEST_CASE("bad store input: clear 400s in the CLI's error shape, nothing written",
@@ -195,29 +196,36 @@ TEST_CASE("bad store input: clear 400s in the CLI's error shape, nothing written
   const Case cases[] = {
       {"malformed JSON", "{\"name\": ", "not valid JSON"},
       {"not an object", "[1,2]", "JSON object"},
-      {"missing name", R"({"provider":"openai","key":"k"})", "'name'"},
-      {"name with a slash", R"({"name":"a/b","provider":"openai","key":"k"})", "'name'"},
-      {"name with spaces", R"({"name":"a b","provider":"openai","key":"k"})", "'name'"},
+      {"missing name", R"({"provider":"openai","key":"k_secret"})", "'name'"},
+      {"name with a slash", R"({"name":"a/b","provider":"openai","key":"k_secret"})", "'name'"},
+      {"name with spaces", R"({"name":"a b","provider":"openai","key":"k_secret"})", "'name'"},
       {"name too long", "{\"name\":\"" + std::string(129, 'n') + "\",\"key\":\"k\"}", "'name'"},
-      {"name of punctuation only", R"({"name":"--","provider":"openai","key":"k"})", "'name'"},
-      {"name not a string", R"({"name":5,"provider":"openai","key":"k"})", "'name'"},
+      {"name of punctuation only", R"({"name":"--","provider":"openai","key":"k_secret"})",
+       "'name'"},
+      {"name not a string", R"({"name":5,"provider":"openai","key":"k_secret"})", "'name'"},
       {"missing key", R"({"name":"A","provider":"openai"})", "'key'"},
       {"empty key", R"({"name":"A","provider":"openai","key":""})", "'key'"},
       {"oversized key", "{\"name\":\"A\",\"provider\":\"openai\",\"key\":\"" + big + "\"}",
        "64 KiB"},
       {"NUL in key", R"({"name":"A","provider":"openai","key":"a\u0000b"})", "NUL"},
-      {"unknown provider", R"({"name":"A","provider":"nope","key":"k"})", "custom"},
-      {"bad credential_type", R"({"name":"A","credential_type":"jwt","key":"k"})",
+      {"a key of 7 bytes", R"({"name":"A","provider":"openai","key":"sk-1234"})", "8 characters"},
+      {"a client_secret of 1 byte",
+       R"({"name":"A","provider":"google-oauth","credential_type":"oauth2","client_id":"c","client_secret":"s"})",
+       "8 characters"},
+      {"unknown provider", R"({"name":"A","provider":"nope","key":"k_secret"})", "custom"},
+      {"bad credential_type", R"({"name":"A","credential_type":"jwt","key":"k_secret"})",
        "credential_type"},
       {"oauth2 without secret",
        R"({"name":"A","provider":"google-oauth","credential_type":"oauth2","client_id":"c"})",
        "client_secret"},
       {"oauth2 bad token_url",
-       R"({"name":"A","credential_type":"oauth2","client_id":"c","client_secret":"s","token_url":"ftp://x"})",
+       R"({"name":"A","credential_type":"oauth2","client_id":"c","client_secret":"cs-0123456789","token_url":"ftp://x"})",
        "token_url"},
-      {"bad tags", R"({"name":"A","provider":"openai","key":"k","tags":[1]})", "tags"},
-      {"tag with comma", R"({"name":"A","provider":"openai","key":"k","tags":["a,b"]})", "tags"},
-      {"bad auth type", R"({"name":"A","provider":"custom","key":"k","auth_header_type":"digest"})",
+      {"bad tags", R"({"name":"A","provider":"openai","key":"k_secret","tags":[1]})", "tags"},
+      {"tag with comma", R"({"name":"A","provider":"openai","key":"k_secret","tags":["a,b"]})",
+       "tags"},
+      {"bad auth type",
+       R"({"name":"A","provider":"custom","key":"k_secret","auth_header_type":"digest"})",
        "auth_header_type"},
   };
   for (const auto& c : cases) {
@@ -246,16 +254,17 @@ TEST_CASE("unauthenticated and unknown-token requests are 401", "[vault][keys][b
   CHECK(body_json(r).at("error").is_string());
   VaultUser ghost{"usr_x", "dev_x", "vk_master_not-a-real-token"};
   CHECK(call(host, ghost, "GET", "/v1/keys").status == 401);
-  CHECK(call(host, ghost, "POST", "/v1/keys", bj::value{{"name", "A"}, {"key", "k"}}).status ==
-        401);
+  CHECK(
+      call(host, ghost, "POST", "/v1/keys", bj::value{{"name", "A"}, {"key", "k_secret"}}).status ==
+      401);
   CHECK(footprint(host) == Footprint{});
 }
 
 TEST_CASE("list: the CLI's fields, ISO 8601 Z timestamps, old names", "[vault][keys]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  REQUIRE_FALSE(store_key(host, alice, "OPENAI_API_KEY", "sk-1").empty());
-  REQUIRE_FALSE(store_key(host, alice, "STRIPE_KEY", "rk-1", "stripe").empty());
+  REQUIRE_FALSE(store_key(host, alice, "OPENAI_API_KEY", "sk-1_secret").empty());
+  REQUIRE_FALSE(store_key(host, alice, "STRIPE_KEY", "rk-1_secret", "stripe").empty());
   REQUIRE(call(host, alice, "POST", "/v1/keys/STRIPE_KEY/rename",
                bj::value{{"new_name", "STRIPE_SECRET_KEY"}})
               .status == 200);
@@ -281,16 +290,17 @@ TEST_CASE("list: the CLI's fields, ISO 8601 Z timestamps, old names", "[vault][k
   CHECK(keys[1].at("name") == "STRIPE_SECRET_KEY");
   CHECK(keys[1].at("category") == "service");
   CHECK(keys[1].at("previous_names") == bj::array{"STRIPE_KEY"});
-  CHECK(r.body.find("sk-1") == std::string::npos);
+  CHECK(r.body.find("sk-1_secret") == std::string::npos);
 }
 
 TEST_CASE("get one key by id, name or old name: metadata and versions, no value", "[vault][keys]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  auto id = store_key(host, alice, "K", "value-1");
+  auto id = store_key(host, alice, "K", "value-1_secret");
   REQUIRE_FALSE(id.empty());
-  REQUIRE(call(host, alice, "POST", "/v1/keys/" + id + "/rotate", bj::value{{"key", "value-2"}})
-              .status == 200);
+  REQUIRE(
+      call(host, alice, "POST", "/v1/keys/" + id + "/rotate", bj::value{{"key", "value-2_secret"}})
+          .status == 200);
   REQUIRE(call(host, alice, "POST", "/v1/keys/K/rename", bj::value{{"new_name", "K2"}}).status ==
           200);
   for (const std::string& ref : {id, std::string("K2"), std::string("K")}) {
@@ -348,7 +358,8 @@ TEST_CASE("provider ids are case-insensitive, aliases map to the canonical id; a
   CHECK(ve::vault::find_provider("OPENAI")->id == "openai");
   CHECK(ve::vault::find_provider("nope") == nullptr);
   CHECK(ve::vault::resolve_auth("anthropic", std::nullopt)->header == "x-api-key");
-  CHECK(ve::vault::resolve_auth("google-maps", std::nullopt)->param == "key");
+  CHECK(ve::vault::resolve_auth("google-maps", std::nullopt)->header == "x-goog-api-key");
+  CHECK(ve::vault::resolve_auth("openweathermap", std::nullopt)->param == "appid");
   CHECK(ve::vault::resolve_auth("custom", std::nullopt)->kind == AuthKind::bearer);
   CHECK(ve::vault::resolve_auth("custom", "x-api-key")->kind == AuthKind::header);
   CHECK(ve::vault::resolve_auth("custom", "query")->param == "api_key");
@@ -359,7 +370,7 @@ TEST_CASE("provider ids are case-insensitive, aliases map to the canonical id; a
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
   auto r = call(host, alice, "POST", "/v1/keys",
-                bj::value{{"name", "GEMINI_API_KEY"}, {"provider", "gemini"}, {"key", "g"}});
+                bj::value{{"name", "GEMINI_API_KEY"}, {"provider", "gemini"}, {"key", "g_secret"}});
   REQUIRE(r.status == 201);
   CHECK(body_json(r).at("provider") == "google-ai");
   CHECK(body_json(r).at("auth_header_type") == "custom");  // x-goog-api-key header

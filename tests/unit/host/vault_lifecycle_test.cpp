@@ -30,10 +30,11 @@ TEST_CASE("rotation history: current, previous, retired; old blobs deleted after
           "[vault][rotate]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  auto id = store_key(host, alice, "K", "value-1");
+  auto id = store_key(host, alice, "K", "value-1_secret");
   const std::string prefix = "blob/" + alice.user_id + "/" + id + "/";
 
-  auto r2 = call(host, alice, "POST", "/v1/keys/" + id + "/rotate", bj::value{{"key", "value-2"}});
+  auto r2 =
+      call(host, alice, "POST", "/v1/keys/" + id + "/rotate", bj::value{{"key", "value-2_secret"}});
   REQUIRE(r2.status == 200);
   auto b2 = body_json(r2);
   CHECK(b2.at("version") == 2);
@@ -41,10 +42,11 @@ TEST_CASE("rotation history: current, previous, retired; old blobs deleted after
   CHECK(b2.at("rotated_at").is_string());
   CHECK(stages(host, id) == "1:previous 2:current");
   CHECK(host.kv().count(prefix + "1") == 1);
-  CHECK(reveal_value(host, alice, "K") == "value-2");
+  CHECK(reveal_value(host, alice, "K") == "value-2_secret");
 
-  REQUIRE(call(host, alice, "POST", "/v1/keys/K/rotate", bj::value{{"key", "value-3"}}).status ==
-          200);
+  REQUIRE(
+      call(host, alice, "POST", "/v1/keys/K/rotate", bj::value{{"key", "value-3_secret"}}).status ==
+      200);
   CHECK(stages(host, id) == "1:retired 2:previous 3:current");
   CHECK(scalar_int(host,
                    "SELECT count(*) FROM key_versions WHERE version = 1 AND retired_at IS "
@@ -52,7 +54,7 @@ TEST_CASE("rotation history: current, previous, retired; old blobs deleted after
   CHECK(host.kv().count(prefix + "1") == 0);  // retired: blob deleted
   CHECK(host.kv().count(prefix + "2") == 1);  // previous: kept
   CHECK(host.kv().count(prefix + "3") == 1);
-  CHECK(reveal_value(host, alice, "K") == "value-3");
+  CHECK(reveal_value(host, alice, "K") == "value-3_secret");
 
   // every version row names the blob KV holds for it, written once per version
   CHECK(scalar_int(host,
@@ -75,7 +77,7 @@ TEST_CASE("oauth2 rotation merges the rotated field into the current credential"
                                 {"credential_type", "oauth2"},
                                 {"client_id", "cid"},
                                 {"client_secret", "old-secret"},
-                                {"refresh_token", "rt-1"}});
+                                {"refresh_token", "rt-1_secret"}});
   REQUIRE(created.status == 201);
   auto r =
       call(host, alice, "POST", "/v1/keys/gh/rotate", bj::value{{"client_secret", "new-secret"}});
@@ -86,12 +88,12 @@ TEST_CASE("oauth2 rotation merges the rotated field into the current credential"
   const auto& fields = rev.at("keys").as_array()[0].at("fields");
   CHECK(fields.at("client_secret") == "new-secret");
   CHECK(fields.at("client_id") == "cid");
-  CHECK(fields.at("refresh_token") == "rt-1");
+  CHECK(fields.at("refresh_token") == "rt-1_secret");
   CHECK(fields.at("token_url") == "https://github.com/login/oauth/access_token");
 
   // wrong body for the credential type: 400, nothing reserved or written
   const auto before = footprint(host);
-  auto wrong = call(host, alice, "POST", "/v1/keys/gh/rotate", bj::value{{"key", "x"}});
+  auto wrong = call(host, alice, "POST", "/v1/keys/gh/rotate", bj::value{{"key", "x_secret"}});
   CHECK(wrong.status == 400);
   CHECK(body_json(wrong).at("code") == "wrong_credential_type");
   CHECK(footprint(host) == before);
@@ -100,21 +102,22 @@ TEST_CASE("oauth2 rotation merges the rotated field into the current credential"
 TEST_CASE("rotate bad input and unknown keys: 4xx, nothing written", "[vault][rotate][bad-input]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  auto id = store_key(host, alice, "K", "v1");
+  auto id = store_key(host, alice, "K", "v1_secret");
   const auto before = footprint(host);
   for (const std::string& body :
        {std::string("not json"), std::string("{}"), std::string(R"({"key":""})"),
-        std::string(R"({"key":5})"), std::string(R"({"key":"a","client_secret":"b"})"),
+        std::string(R"({"key":5})"),
+        std::string(R"({"key":"a_secret","client_secret":"b_secret"})"),
         "{\"key\":\"" + std::string(std::size_t{64} * 1024 + 1, 'z') + "\"}"}) {
     INFO(body.substr(0, 40));
     CHECK(call(host, alice, "POST", "/v1/keys/" + id + "/rotate", body).status == 400);
   }
-  auto unknown =
-      call(host, alice, "POST", "/v1/keys/key_doesnotexist/rotate", bj::value{{"key", "v2"}});
+  auto unknown = call(host, alice, "POST", "/v1/keys/key_doesnotexist/rotate",
+                      bj::value{{"key", "v2_secret"}});
   CHECK(unknown.status == 404);
   CHECK(body_json(unknown).at("error").is_string());
   auto api_key_as_oauth =
-      call(host, alice, "POST", "/v1/keys/K/rotate", bj::value{{"client_secret", "x"}});
+      call(host, alice, "POST", "/v1/keys/K/rotate", bj::value{{"client_secret", "x_secret"}});
   CHECK(api_key_as_oauth.status == 400);
   CHECK(footprint(host) == before);
   CHECK(stages(host, id) == "1:current");
@@ -124,8 +127,9 @@ TEST_CASE("an abandoned version reservation is retired by the next rotation",
           "[vault][rotate][consistency]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  auto id = store_key(host, alice, "K", "v1");
-  REQUIRE(call(host, alice, "POST", "/v1/keys/K/rotate", bj::value{{"key", "v2"}}).status == 200);
+  auto id = store_key(host, alice, "K", "v1_secret");
+  REQUIRE(call(host, alice, "POST", "/v1/keys/K/rotate", bj::value{{"key", "v2_secret"}}).status ==
+          200);
   // A reservation abandoned long ago (its request died) is retired by the next
   // rotation, and its blob deleted.
   const std::string stale_blob = "blob/" + alice.user_id + "/" + id + "/3";
@@ -139,18 +143,19 @@ TEST_CASE("an abandoned version reservation is retired by the next rotation",
       nullptr, nullptr, &err);
   REQUIRE(err == nullptr);
   host.kv()[stale_blob] = "orphan";
-  REQUIRE(call(host, alice, "POST", "/v1/keys/K/rotate", bj::value{{"key", "v4"}}).status == 200);
+  REQUIRE(call(host, alice, "POST", "/v1/keys/K/rotate", bj::value{{"key", "v4_secret"}}).status ==
+          200);
   CHECK(stages(host, id) == "1:retired 2:previous 3:retired 4:current");
   CHECK(host.kv().count(stale_blob) == 0);
-  CHECK(reveal_value(host, alice, "K") == "v4");
+  CHECK(reveal_value(host, alice, "K") == "v4_secret");
 }
 
 TEST_CASE("rename: old name becomes an alias; collisions 409; renaming back works",
           "[vault][rename]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  auto a = store_key(host, alice, "A", "va");
-  auto b = store_key(host, alice, "B", "vb");
+  auto a = store_key(host, alice, "A", "va_secret");
+  auto b = store_key(host, alice, "B", "vb_secret");
 
   auto r = call(host, alice, "POST", "/v1/keys/" + a + "/rename", bj::value{{"new_name", "A2"}});
   REQUIRE(r.status == 200);
@@ -190,7 +195,7 @@ TEST_CASE("rename: old name becomes an alias; collisions 409; renaming back work
 TEST_CASE("pause and resume: 409 when already so", "[vault][pause]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  auto id = store_key(host, alice, "K", "v");
+  auto id = store_key(host, alice, "K", "v_secret");
   // the CLI sends Content-Type: application/json and no body
   auto p = call(host, alice, "POST", "/v1/keys/" + id + "/pause");
   REQUIRE(p.status == 200);
@@ -217,9 +222,10 @@ TEST_CASE("delete by id or by name: rows, old names and blobs go; the audit row 
           "[vault][delete]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  auto a = store_key(host, alice, "A", "va");
-  auto b = store_key(host, alice, "B", "vb");
-  REQUIRE(call(host, alice, "POST", "/v1/keys/A/rotate", bj::value{{"key", "va2"}}).status == 200);
+  auto a = store_key(host, alice, "A", "va_secret");
+  auto b = store_key(host, alice, "B", "vb_secret");
+  REQUIRE(call(host, alice, "POST", "/v1/keys/A/rotate", bj::value{{"key", "va2_secret"}}).status ==
+          200);
   REQUIRE(call(host, alice, "POST", "/v1/keys/A/rename", bj::value{{"new_name", "A1"}}).status ==
           200);
 
@@ -232,7 +238,7 @@ TEST_CASE("delete by id or by name: rows, old names and blobs go; the audit row 
   for (const auto& [k, v] : host.kv()) CHECK(k.find(a) == std::string::npos);
   CHECK(scalar(host, "SELECT key_name FROM audit_log WHERE action = 'key.delete'") == "A1");
   // the freed names may be used again
-  CHECK_FALSE(store_key(host, alice, "A", "new").empty());
+  CHECK_FALSE(store_key(host, alice, "A", "new_secret").empty());
 
   REQUIRE(call(host, alice, "DELETE", "/v1/keys/" + b).status == 200);
   const auto before = footprint(host);

@@ -39,8 +39,8 @@ TEST_CASE("reveal api_key and oauth2 credentials; missing names listed", "[vault
                          {"provider", "google-oauth"},
                          {"credential_type", "oauth2"},
                          {"client_id", "cid"},
-                         {"client_secret", "cs-1"},
-                         {"refresh_token", "rt-1"}})
+                         {"client_secret", "cs-1_secret"},
+                         {"refresh_token", "rt-1_secret"}})
               .status == 201);
 
   auto r = reveal(host, alice, {"openai", "google-oauth", "nope"});
@@ -60,8 +60,8 @@ TEST_CASE("reveal api_key and oauth2 credentials; missing names listed", "[vault
   CHECK(keys[1].at("credential_type") == "oauth2");
   const auto& fields = keys[1].at("fields");
   CHECK(fields.at("client_id") == "cid");
-  CHECK(fields.at("client_secret") == "cs-1");
-  CHECK(fields.at("refresh_token") == "rt-1");
+  CHECK(fields.at("client_secret") == "cs-1_secret");
+  CHECK(fields.at("refresh_token") == "rt-1_secret");
   CHECK(fields.at("authorize_url") == "https://accounts.google.com/o/oauth2/v2/auth");
   CHECK(keys[1].at("env_names").at("client_secret") == "GOOGLE_OAUTH_CLIENT_SECRET");
   CHECK(keys[1].at("env_names").at("client_id") == "GOOGLE_OAUTH_CLIENT_ID");
@@ -81,7 +81,7 @@ TEST_CASE("reveal by id; the same key twice yields two items but one audit row",
           "[vault][reveal]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  auto id = store_key(host, alice, "K", "v");
+  auto id = store_key(host, alice, "K", "v_secret");
   auto r = reveal(host, alice, {id, "K", "K"});
   REQUIRE(r.status == 200);
   const auto parsed = body_json(r);
@@ -96,7 +96,7 @@ TEST_CASE("a name used before a rename still resolves, flagged as deprecated",
           "[vault][reveal][rename]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  auto id = store_key(host, alice, "openai-key", "sk-1");
+  auto id = store_key(host, alice, "openai-key", "sk-1_secret");
   REQUIRE(call(host, alice, "POST", "/v1/keys/" + id + "/rename",
                bj::value{{"new_name", "OPENAI_API_KEY"}})
               .status == 200);
@@ -111,7 +111,7 @@ TEST_CASE("a name used before a rename still resolves, flagged as deprecated",
   CHECK(keys[0].at("requested_as") == "openai-key");
   CHECK(keys[0].at("deprecated_alias") == true);
   CHECK(keys[0].at("env_name") == "OPENAI_KEY");
-  CHECK(keys[0].at("value") == "sk-1");
+  CHECK(keys[0].at("value") == "sk-1_secret");
   CHECK(keys[1].at("deprecated_alias") == false);
   CHECK(keys[1].at("env_name") == "OPENAI_API_KEY");
   CHECK(scalar(host, "SELECT detail FROM audit_log WHERE action = 'key.reveal'")
@@ -121,18 +121,18 @@ TEST_CASE("a name used before a rename still resolves, flagged as deprecated",
 TEST_CASE("paused keys are still revealed (pause blocks the proxy only)", "[vault][reveal]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  store_key(host, alice, "K", "v");
+  store_key(host, alice, "K", "v_secret");
   REQUIRE(call(host, alice, "POST", "/v1/keys/K/pause").status == 200);
   auto r = reveal(host, alice, {"K"});
   REQUIRE(r.status == 200);
   CHECK(body_json(r).at("keys").as_array()[0].at("paused") == true);
-  CHECK(body_json(r).at("keys").as_array()[0].at("value") == "v");
+  CHECK(body_json(r).at("keys").as_array()[0].at("value") == "v_secret");
 }
 
 TEST_CASE("reveal bad input: 400, nothing written", "[vault][reveal][bad-input]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  store_key(host, alice, "K", "v");
+  store_key(host, alice, "K", "v_secret");
   const auto before = footprint(host);
   bj::array many;
   for (int i = 0; i < 51; ++i) many.emplace_back("k" + std::to_string(i));
@@ -160,8 +160,8 @@ TEST_CASE("a tampered or moved blob is refused, never returned as garbage",
           "[vault][reveal][crypto]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  auto a = store_key(host, alice, "A", "value-a");
-  auto b = store_key(host, alice, "B", "value-b");
+  auto a = store_key(host, alice, "A", "value-a_secret");
+  auto b = store_key(host, alice, "B", "value-b_secret");
   const std::string ka = "blob/" + alice.user_id + "/" + a + "/1";
   const std::string kb = "blob/" + alice.user_id + "/" + b + "/1";
   // copy B's blob over A's: its AAD names key B, so it must not open as A

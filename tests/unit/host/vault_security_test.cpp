@@ -22,7 +22,7 @@ TEST_CASE("another user's keys are invisible and untouchable: 404, nothing writt
   for (const std::string& ref : {id, std::string("K2"), std::string("SHARED_NAME")}) {
     INFO(ref);
     CHECK(call(host, mallory, "GET", "/v1/keys/" + ref).status == 404);
-    CHECK(call(host, mallory, "POST", "/v1/keys/" + ref + "/rotate", bj::value{{"key", "x"}})
+    CHECK(call(host, mallory, "POST", "/v1/keys/" + ref + "/rotate", bj::value{{"key", "x_secret"}})
               .status == 404);
     CHECK(call(host, mallory, "POST", "/v1/keys/" + ref + "/rename", bj::value{{"new_name", "M"}})
               .status == 404);
@@ -44,10 +44,10 @@ TEST_CASE("another user's keys are invisible and untouchable: 404, nothing writt
   CHECK(footprint(host) == before);
 
   // names are per user: mallory may use alice's names, current and old
-  CHECK_FALSE(store_key(host, mallory, "SHARED_NAME", "m1").empty());
-  CHECK_FALSE(store_key(host, mallory, "K2", "m2").empty());
+  CHECK_FALSE(store_key(host, mallory, "SHARED_NAME", "m1_secret").empty());
+  CHECK_FALSE(store_key(host, mallory, "K2", "m2_secret").empty());
   auto mine = call(host, mallory, "POST", "/v1/keys/reveal", bj::value{{"keys", bj::array{"K2"}}});
-  CHECK(body_json(mine).at("keys").as_array()[0].at("value") == "m2");
+  CHECK(body_json(mine).at("keys").as_array()[0].at("value") == "m2_secret");
   auto hers = call(host, alice, "POST", "/v1/keys/reveal", bj::value{{"keys", bj::array{"K2"}}});
   CHECK(body_json(hers).at("keys").as_array()[0].at("value") == "alice-secret");
 }
@@ -114,9 +114,10 @@ TEST_CASE("concurrent rotations: one wins, the loser gets 409 and leaves no blob
           "[vault][consistency][rotate]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  auto id = store_key(host, alice, "K", "v1");
-  auto out = run_interleaved(host, {{&alice, "POST", "/v1/keys/K/rotate", R"({"key":"from-a"})"},
-                                    {&alice, "POST", "/v1/keys/K/rotate", R"({"key":"from-b"})"}});
+  auto id = store_key(host, alice, "K", "v1_secret");
+  auto out =
+      run_interleaved(host, {{&alice, "POST", "/v1/keys/K/rotate", R"({"key":"from-a_secret"})"},
+                             {&alice, "POST", "/v1/keys/K/rotate", R"({"key":"from-b_secret"})"}});
   REQUIRE(out.size() == 2);
   CHECK(out[0].status == 200);
   CHECK(out[1].status == 409);
@@ -129,14 +130,14 @@ TEST_CASE("concurrent rotations: one wins, the loser gets 409 and leaves no blob
   CHECK(host.kv().size() == 2);
   CHECK(host.kv().count("blob/" + alice.user_id + "/" + id + "/3") == 0);
   auto r = call(host, alice, "POST", "/v1/keys/reveal", bj::value{{"keys", bj::array{"K"}}});
-  CHECK(body_json(r).at("keys").as_array()[0].at("value") == "from-a");
+  CHECK(body_json(r).at("keys").as_array()[0].at("value") == "from-a_secret");
   CHECK(host.live_tasks() == 0);
 }
 
 TEST_CASE("concurrent stores of one name: one 201, one 409, one blob", "[vault][consistency]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  const std::string body = R"({"name":"SAME","provider":"openai","key":"v"})";
+  const std::string body = R"({"name":"SAME","provider":"openai","key":"v_secret"})";
   auto out = run_interleaved(host, {{&alice, "POST", "/v1/keys", body},
                                     {&alice, "POST", "/v1/keys", body},
                                     {&alice, "POST", "/v1/keys", body}});
@@ -152,10 +153,11 @@ TEST_CASE("store racing a rename onto the same name: one of them gets 409",
           "[vault][consistency][rename]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  store_key(host, alice, "OLD", "v");
+  store_key(host, alice, "OLD", "v_secret");
   auto out = run_interleaved(
-      host, {{&alice, "POST", "/v1/keys/OLD/rename", R"({"new_name":"NEW"})"},
-             {&alice, "POST", "/v1/keys", R"({"name":"NEW","provider":"openai","key":"w"})"}});
+      host,
+      {{&alice, "POST", "/v1/keys/OLD/rename", R"({"new_name":"NEW"})"},
+       {&alice, "POST", "/v1/keys", R"({"name":"NEW","provider":"openai","key":"w_secret"})"}});
   CHECK(((out[0].status == 200 && out[1].status == 409) ||
          (out[0].status == 409 && out[1].status == 201)));
   CHECK(scalar_int(host, "SELECT count(*) FROM keys WHERE name = 'NEW'") == 1);
@@ -165,8 +167,8 @@ TEST_CASE("store racing a rename onto the same name: one of them gets 409",
 TEST_CASE("rotate racing delete: no dangling pointer, no blob left", "[vault][consistency]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
-  store_key(host, alice, "K", "v1");
-  auto out = run_interleaved(host, {{&alice, "POST", "/v1/keys/K/rotate", R"({"key":"v2"})"},
+  store_key(host, alice, "K", "v1_secret");
+  auto out = run_interleaved(host, {{&alice, "POST", "/v1/keys/K/rotate", R"({"key":"v2_secret"})"},
                                     {&alice, "DELETE", "/v1/keys/K", ""}});
   CHECK(out[1].status == 200);
   CHECK((out[0].status == 404 || out[0].status == 200));
