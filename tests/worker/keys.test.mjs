@@ -93,13 +93,13 @@ describe('keys over HTTP (Miniflare, real KV and D1)', () => {
     assert.equal(created.body.category, 'llm');
     assert.equal(created.body.proxy_endpoint, `${worker.url}/v1/proxy/${id}`);
 
-    const dup = await api(alice, 'POST', '/v1/keys', { name: 'OPENAI_API_KEY', provider: 'openai', key: 'x' });
+    const dup = await api(alice, 'POST', '/v1/keys', { name: 'OPENAI_API_KEY', provider: 'openai', key: 'x-duplicate' });
     assert.equal(dup.status, 409);
     assert.equal(typeof dup.body.error, 'string');
 
     const oauth = await api(alice, 'POST', '/v1/keys', {
       name: 'google-oauth', provider: 'google-oauth', credential_type: 'oauth2',
-      client_id: 'cid-1', client_secret: 'cs-1', scopes: 'openid email',
+      client_id: 'cid-1', client_secret: 'cs-secret-1', scopes: 'openid email',
     });
     assert.equal(oauth.status, 201, oauth.text);
 
@@ -118,7 +118,7 @@ describe('keys over HTTP (Miniflare, real KV and D1)', () => {
     assert.deepEqual(rev.body.missing, ['nope']);
     assert.equal(rev.body.keys[0].value, 'sk-http-1');
     assert.equal(rev.body.keys[0].env_name, 'OPENAI_API_KEY');
-    assert.equal(rev.body.keys[1].fields.client_secret, 'cs-1');
+    assert.equal(rev.body.keys[1].fields.client_secret, 'cs-secret-1');
     assert.equal(rev.body.keys[1].env_names.client_secret, 'GOOGLE_OAUTH_CLIENT_SECRET');
 
     const rot = await api(alice, 'POST', `/v1/keys/${id}/rotate`, { key: 'sk-http-2' });
@@ -135,7 +135,7 @@ describe('keys over HTTP (Miniflare, real KV and D1)', () => {
     assert.equal(await worker.kv.get(`blob/${alice.userId}/${id}/1`), null, 'retired blob deleted');
     assert.notEqual(await worker.kv.get(`blob/${alice.userId}/${id}/3`), null);
 
-    const oauthRot = await api(alice, 'POST', '/v1/keys/google-oauth/rotate', { refresh_token: 'rt-2' });
+    const oauthRot = await api(alice, 'POST', '/v1/keys/google-oauth/rotate', { refresh_token: 'rt-secret-2' });
     assert.equal(oauthRot.status, 200, oauthRot.text);
     assert.deepEqual(oauthRot.body.rotated_fields, ['refresh_token']);
 
@@ -147,8 +147,8 @@ describe('keys over HTTP (Miniflare, real KV and D1)', () => {
     assert.equal(rev.body.keys[0].requested_as, 'OPENAI_API_KEY');
     assert.equal(rev.body.keys[0].env_name, 'OPENAI_API_KEY');
     assert.equal(rev.body.keys[0].value, 'sk-http-3');
-    assert.equal(rev.body.keys[1].fields.refresh_token, 'rt-2');
-    assert.equal(rev.body.keys[1].fields.client_secret, 'cs-1');
+    assert.equal(rev.body.keys[1].fields.refresh_token, 'rt-secret-2');
+    assert.equal(rev.body.keys[1].fields.client_secret, 'cs-secret-1');
 
     assert.equal((await api(alice, 'POST', `/v1/keys/${id}/pause`)).status, 200);
     const again = await api(alice, 'POST', `/v1/keys/${id}/pause`);
@@ -195,7 +195,7 @@ describe('keys over HTTP (Miniflare, real KV and D1)', () => {
       ['POST', '/v1/keys', { name: 'A', provider: 'custom', key: 'k', base_url: 'http://x.example' }, 400],
       ['POST', '/v1/keys/reveal', { keys: [] }, 400],
       ['POST', '/v1/keys/reveal', '[', 400],
-      ['POST', '/v1/keys/key_00000000000000000000000000000000/rotate', { key: 'v' }, 404],
+      ['POST', '/v1/keys/key_00000000000000000000000000000000/rotate', { key: 'v-secret' }, 404],
       ['POST', '/v1/keys/nope/rename', { new_name: 'B' }, 404],
       ['POST', '/v1/keys/nope/pause', undefined, 404],
       ['DELETE', '/v1/keys/nope', undefined, 404],
@@ -224,7 +224,7 @@ describe('keys over HTTP (Miniflare, real KV and D1)', () => {
     const before = await d1Dump();
     for (const ref of [id, 'ALICE_ONLY']) {
       assert.equal((await api(mallory, 'GET', `/v1/keys/${ref}`)).status, 404);
-      assert.equal((await api(mallory, 'POST', `/v1/keys/${ref}/rotate`, { key: 'evil' })).status, 404);
+      assert.equal((await api(mallory, 'POST', `/v1/keys/${ref}/rotate`, { key: 'evil-value' })).status, 404);
       assert.equal((await api(mallory, 'POST', `/v1/keys/${ref}/rename`, { new_name: 'M' })).status, 404);
       assert.equal((await api(mallory, 'POST', `/v1/keys/${ref}/pause`)).status, 404);
       assert.equal((await api(mallory, 'DELETE', `/v1/keys/${ref}`)).status, 404);
@@ -245,7 +245,7 @@ describe('keys over HTTP (Miniflare, real KV and D1)', () => {
     const id = same.find((r) => r.status === 201).body.id;
 
     const rotations = await Promise.all(Array.from({ length: 6 }, (_, i) => api(
-      alice, 'POST', `/v1/keys/${id}/rotate`, { key: `race-${i}` },
+      alice, 'POST', `/v1/keys/${id}/rotate`, { key: `race-value-${i}` },
     )));
     for (const r of rotations) assert.ok([200, 409].includes(r.status), r.text);
     assert.ok(rotations.some((r) => r.status === 200));
@@ -261,7 +261,7 @@ describe('keys over HTTP (Miniflare, real KV and D1)', () => {
     const current = versions.find((v) => v.stage === 'current');
     const winner = rotations.findIndex((r) => r.status === 200 && r.body.version === current.version);
     const rev = await api(alice, 'POST', '/v1/keys/reveal', { keys: ['RACE'] });
-    assert.equal(rev.body.keys[0].value, `race-${winner}`);
+    assert.equal(rev.body.keys[0].value, `race-value-${winner}`);
   });
 
   test('no value, no token in the clear anywhere in KV or D1', async () => {
@@ -318,9 +318,9 @@ describe('the apilocker 1.1.0 CLI against the worker', () => {
     assert.match(r.stdout, /Stored: OPENAI_API_KEY/);
     assert.match(r.stdout, /Proxy: +http/);
     r = await cli('store', '--oauth', '--name', 'google-oauth', '--provider', 'google-oauth',
-      '--client-id', 'cid-cli', '--client-secret', 'cs-cli');
+      '--client-id', 'cid-cli', '--client-secret', 'cs-cli-secret');
     assert.equal(r.code, 0, r.stderr);
-    r = await cli('store', '--name', 'OPENAI_API_KEY', '--provider', 'openai', '--key', 'again');
+    r = await cli('store', '--name', 'OPENAI_API_KEY', '--provider', 'openai', '--key', 'again-secret');
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Failed to store credential: a key named 'OPENAI_API_KEY' already exists/);
 
@@ -334,7 +334,7 @@ describe('the apilocker 1.1.0 CLI against the worker', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'sk-cli-1');
     r = await cli('get', 'google-oauth', '--field', 'client_secret');
-    assert.equal(r.stdout, 'cs-cli');
+    assert.equal(r.stdout, 'cs-cli-secret');
     r = await cli('run', '--keys', 'OPENAI_API_KEY,google-oauth', '--', 'printenv',
       'OPENAI_API_KEY', 'GOOGLE_OAUTH_CLIENT_ID');
     assert.equal(r.code, 0, r.stderr);
@@ -346,7 +346,7 @@ describe('the apilocker 1.1.0 CLI against the worker', () => {
     r = await cli('rotate', 'OPENAI_API_KEY', '--value', 'sk-cli-2');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Rotated: OPENAI_API_KEY/);
-    r = await cli('rotate', 'google-oauth', '--field', 'client_secret', '--value', 'cs-cli-2');
+    r = await cli('rotate', 'google-oauth', '--field', 'client_secret', '--value', 'cs-cli-secret-2');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Rotated: google-oauth \(client_secret\)/);
     assert.equal((await cli('get', 'google-oauth', '--field', 'client_id')).stdout, 'cid-cli');

@@ -299,7 +299,7 @@ describe('scoped tokens over REST', () => {
     assert.match(row.revoked_at ?? '', ISO_Z, 'revoked_at');
   });
 
-  test('refresh rotates the pair; a reused refresh token revokes the token (live access dies too)', async () => {
+  test('refresh rotates the pair and ends the replaced access token; a reused refresh token revokes the token (live access dies too)', async () => {
     const t = await createToken(alice, 'rotating', [k1.id], 'hourly');
     const before = Date.now();
     const r1 = await api(null, 'POST', '/v1/tokens/refresh', { refresh_token: t.refresh_token });
@@ -317,6 +317,8 @@ describe('scoped tokens over REST', () => {
     assert.match(r1.body.expires_at, ISO_Z);
     assert.ok(Math.abs(exp - (before + HOUR)) < 60_000, 'expires_at one hour on');
     expectStatus(await api(r1.body.token, 'GET', '/v1/keys'), 200, 'the new access token works');
+    // The replaced access token ends at the refresh, not at its own expiry.
+    expectError(await api(t.token, 'GET', '/v1/keys'), 401, 'the access token the refresh replaced');
     const listed = (await api(alice, 'GET', '/v1/tokens')).body.tokens.find((x) => x.id === t.id);
     assert.equal(listed.current_token_expires_at, r1.body.expires_at, 'list shows the new expiry');
 
@@ -328,6 +330,7 @@ describe('scoped tokens over REST', () => {
       issued.push(r2.body[f]);
     }
     expectStatus(await api(r2.body.token, 'GET', '/v1/keys'), 200, 'the newest access token works');
+    expectError(await api(r1.body.token, 'GET', '/v1/keys'), 401, 'the access token of the first refresh');
 
     // Replay the first (spent) refresh token: the whole token is revoked.
     const replay = await api(null, 'POST', '/v1/tokens/refresh', { refresh_token: t.refresh_token });
@@ -372,8 +375,8 @@ describe('scoped tokens over REST', () => {
     const kvBefore = (await worker.kv.list()).keys.length;
     const routes = [
       ['POST', '/v1/keys', { name: 'EVIL', provider: 'openai', key: 'sk-evil' }],
-      ['POST', `/v1/keys/${k1.id}/rotate`, { key: 'sk-evil' }],
-      ['POST', `/v1/keys/${k1.name}/rotate`, { key: 'sk-evil' }],
+      ['POST', `/v1/keys/${k1.id}/rotate`, { key: 'sk-evil-value' }],
+      ['POST', `/v1/keys/${k1.name}/rotate`, { key: 'sk-evil-value' }],
       ['POST', `/v1/keys/${k1.id}/rename`, { new_name: 'EVIL' }],
       ['POST', `/v1/keys/${k1.id}/pause`, undefined],
       ['POST', `/v1/keys/${k1.id}/resume`, undefined],
@@ -538,7 +541,8 @@ describe('MCP (@modelcontextprotocol/sdk) with scoped and master tokens', () => 
       assert.ok(!JSON.stringify(req.headers).includes(t.token), 'the scoped token did not reach the upstream');
 
       const refused = await s.call('proxy_request', { key: other.name, method: 'GET', path: '/mcp/ping' });
-      assertToolError('proxy_request (other key)', refused, /allowed|not one of|may not use/i);
+      // The same answer as for a key that does not exist (nothing to learn about the vault).
+      assertToolError('proxy_request (other key)', refused, /^no key 'MCP_OTHER' in your vault/);
       assert.ok(!textOf(refused).includes(other.value), 'no value in the refusal');
       assert.equal((await upstream.requestsUnder(prefix)).length, n0 + 1, 'nothing forwarded for the other key');
     } finally {
