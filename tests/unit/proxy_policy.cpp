@@ -199,9 +199,10 @@ TEST_CASE("proxy policy: base URL", "[proxy][policy]") {
 }
 
 TEST_CASE("proxy policy: forward path", "[proxy][policy]") {
-  for (const char* ok : {"/", "/v1/models", "/v1/chat/completions?stream=false&x=a%20b",
-                         "/projects/group%2Fproject/issues", "/a/.well-known/x", "/a..b/c",
-                         "/v1/x?next=../y", "/search?q=@me", "/v1/x@y"}) {
+  for (const char* ok :
+       {"/", "/v1/models", "/v1/chat/completions?stream=false&x=a%20b",
+        "/projects/group%2Fproject/issues", "/a/.well-known/x", "/a..b/c", "/v1/x?next=../y",
+        "/search?q=@me", "/v1/x@y", "/cars;color=red/2024", "/a/...;x/b"}) {
     INFO(ok);
     CHECK(path_error(ok) == "ok");
   }
@@ -217,6 +218,10 @@ TEST_CASE("proxy policy: forward path", "[proxy][policy]") {
                           "/.%2e/x",
                           "/a/..%2fb",
                           "/a/%2e%2e%2fb",
+                          "/a/..;/b",
+                          "/a/..;jsessionid=x/b",
+                          "/.;/x",
+                          "/a/%2e%2e;x/b",
                           "/a\\b",
                           "/a%5c..%5cb",
                           "/x#frag",
