@@ -10,6 +10,7 @@
 
 #include "worker/config/config.hpp"
 #include "worker/oauth/clients.hpp"
+#include "worker/oauth/freshness.hpp"
 #include "worker/oauth/params.hpp"
 #include "worker/oauth/redirect_uri.hpp"
 #include "worker/oauth/scopes.hpp"
@@ -430,4 +431,52 @@ TEST_CASE("oauth/policy: query_of is what follows '?' up to '#'", "[oauth]") {
   CHECK(query_of("https://h/p?a=1#f?x") == "a=1");
   CHECK(query_of("https://h/p") == "");
   CHECK(query_of("https://h/p?") == "");
+}
+
+TEST_CASE("oauth/policy: parse_http_date reads IMF-fixdate only", "[oauth]") {
+  CHECK(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT") == 784111777000LL);
+  CHECK(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT") == 0);
+  CHECK(parse_http_date("Tue, 29 Feb 2028 23:59:59 GMT") == 1835481599000LL);
+  for (const char* bad :
+       {"", "0", "-1", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
+        "Sun, 06 Nov 1994 08:49:37 UTC", "Xyz, 06 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 32 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 6 Nov 1994 08:49:37 GMT"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_http_date(bad));
+  }
+}
+
+TEST_CASE("oauth/policy: document_lifetime_ms follows the response's caching headers", "[oauth]") {
+  const std::int64_t now = 784111777000LL;  // Sun, 06 Nov 1994 08:49:37 GMT
+  const auto life = [&](async::Headers h) { return document_lifetime_ms(h, now); };
+  CHECK(life({}) == 0);  // no heuristic freshness
+  CHECK(life({{"cache-control", "max-age=300"}}) == 300'000);
+  CHECK(life({{"Cache-Control", "public, max-age=\"60\""}}) == 60'000);
+  CHECK(life({{"cache-control", "max-age=600, s-maxage=120"}}) == 120'000);
+  CHECK(life({{"cache-control", "max-age=0"}}) == 0);
+  CHECK(life({{"cache-control", "max-age=31536000"}}) == kMaxDocumentLifetimeMs);
+  CHECK(life({{"cache-control", "max-age=99999999999999999999"}}) == 0);  // malformed
+  CHECK(life({{"cache-control", "max-age=-5"}}) == 0);
+  CHECK(life({{"cache-control", "max-age=ten"}}) == 0);
+  for (const char* never : {"no-store", "no-cache", "private", "max-age=600, no-store", "No-Store",
+                            "private, max-age=600"}) {
+    INFO(never);
+    CHECK(life({{"cache-control", never}}) == 0);
+  }
+  // Two Cache-Control lines are one list.
+  CHECK(life({{"cache-control", "max-age=600"}, {"cache-control", "no-store"}}) == 0);
+  // Expires, relative to Date (else now); unreadable or past: not fresh.
+  CHECK(life({{"expires", "Sun, 06 Nov 1994 09:49:37 GMT"}}) == 3'600'000);
+  CHECK(life({{"expires", "Sun, 06 Nov 1994 09:49:37 GMT"},
+              {"date", "Sun, 06 Nov 1994 09:19:37 GMT"}}) == 1'800'000);
+  CHECK(life({{"expires", "0"}}) == 0);
+  CHECK(life({{"expires", "Sat, 05 Nov 1994 08:49:37 GMT"}}) == 0);
+  CHECK(life({{"expires", "Sun, 06 Nov 2094 08:49:37 GMT"}}) == kMaxDocumentLifetimeMs);
+  // max-age wins over Expires (RFC 9111 §5.3).
+  CHECK(life({{"cache-control", "max-age=60"}, {"expires", "Sun, 06 Nov 1994 09:49:37 GMT"}}) ==
+        60'000);
+  // Age is what the response already spent in caches on its way.
+  CHECK(life({{"cache-control", "max-age=300"}, {"age", "100"}}) == 200'000);
+  CHECK(life({{"cache-control", "max-age=300"}, {"age", "400"}}) == 0);
 }

@@ -647,6 +647,47 @@ describe('client metadata documents', () => {
     });
   }
 
+  test('before sign-in no document is fetched: the browser is sent to sign in first', T, async () => {
+    const path = `/cimd-anon-${randomBytes(4).toString('hex')}.json`;
+    const url = site.url(path);
+    site.serve(path, good(url));
+    const anonymous = new HeadlessBrowser(worker.url);
+    const p = params({ client_id: url, redirect_uri: site.url('/cb') });
+    const page = await anonymous.request('GET', authorizeUrl(worker.url, p));
+    assert.equal(page.status, 303, scrub(`HTTP ${page.status} ${textOf(page.html).slice(0, 200)}`));
+    assert.match(new URL(page.location).pathname, /^\/auth\/login$/);
+    assert.equal(new URL(page.location).searchParams.get('return_to'), new URL(authorizeUrl(worker.url, p)).pathname + new URL(authorizeUrl(worker.url, p)).search);
+    assert.equal(site.hits(path), 0, 'nothing fetched for an anonymous request');
+    // After signing in, the same request fetches it and shows the consent page.
+    const consent = await anonymous.openAuthorization(authorizeUrl(worker.url, p));
+    assert.ok(consent.consent, scrub(`a consent form after sign-in: ${consent.text.slice(0, 200)}`));
+    assert.equal(site.hits(path), 1);
+  });
+
+  test('a document is cached for its max-age: a second authorization fetches nothing', T, async () => {
+    const { path, url } = await tryDocument(good, { serve: { headers: { 'cache-control': 'public, max-age=300' } } });
+    assert.equal(site.hits(path), 1);
+    const row = await worker.db.prepare('SELECT fetched_at, expires_at FROM oauth_client_documents WHERE url = ?').bind(url).first();
+    assert.ok(row, 'a cache row');
+    assert.equal(row.expires_at - row.fetched_at, 300_000, 'kept for max-age');
+    for (let i = 0; i < 2; i++) {
+      const page = await browser.request('GET', authorizeUrl(worker.url, params({ client_id: url, redirect_uri: site.url('/cb') })));
+      assert.equal(page.status, 200, scrub(`consent again (HTTP ${page.status} ${textOf(page.html).slice(0, 200)})`));
+      assert.ok(consentForm(page.html));
+    }
+    assert.equal(site.hits(path), 1, 'no second fetch within the lifetime');
+    // The cached document still binds its redirect URIs.
+    const wrongRedirect = await browser.request('GET', authorizeUrl(worker.url, params({ client_id: url, redirect_uri: 'https://client.example/cb' })));
+    assertErrorPage(wrongRedirect, 400, 'cached document, other redirect_uri');
+  });
+
+  test('a no-store document is fetched at every authorization and never stored', T, async () => {
+    const { path, url } = await tryDocument(good);  // the site sends Cache-Control: no-store
+    await browser.request('GET', authorizeUrl(worker.url, params({ client_id: url, redirect_uri: site.url('/cb') })));
+    assert.equal(site.hits(path), 2);
+    assert.equal(await countRows(worker, 'oauth_client_documents', 'url = ?', [url]), 0);
+  });
+
   test('a document behind a redirect is not followed', T, async () => {
     const target = `/cimd-target-${randomBytes(4).toString('hex')}.json`;
     const from = `/cimd-from-${randomBytes(4).toString('hex')}.json`;
@@ -803,7 +844,26 @@ describe('rate limits of the endpoints anyone may call (per client address)', ()
   /** @type {import('./harness.mjs').StartedWorker} */
   let limited;
   before(async () => {
-    limited = await startWorker({ vars: { RATE_LIMIT_OAUTH_REGISTER_PER_IP: '2', RATE_LIMIT_OAUTH_TOKEN_PER_IP: '3' } });
+    limited = await startWorker({ vars: { RATE_LIMIT_OAUTH_REGISTER_PER_IP: '2', RATE_LIMIT_OAUTH_TOKEN_PER_IP: '3', RATE_LIMIT_OAUTH_CLIENT_METADATA_PER_IP: '2' } });
+  });
+
+  test('client metadata document fetches: past the limit a 429 page with Retry-After and no fetch', T, async () => {
+    const left = 60_000 - (Date.now() % 60_000);
+    if (left < 8_000) await new Promise((r) => setTimeout(r, left + 100));
+    const b = new HeadlessBrowser(limited.url);
+    await b.signIn();
+    const path = `/cimd-limit-${randomBytes(4).toString('hex')}.json`;
+    const url = site.url(path);
+    site.serve(path, { client_id: url, client_name: 'limited', redirect_uris: [site.url('/cb')], token_endpoint_auth_method: 'none' });
+    const open = (ip) => b.request('GET', authorizeUrl(limited.url, { ...params({ client_id: url, redirect_uri: site.url('/cb') }), resource: `${limited.url}/v1/mcp` }), { headers: { 'CF-Connecting-IP': ip } });
+    for (let i = 0; i < 2; i++) assert.equal((await open('192.0.2.77')).status, 200, 'within the limit');
+    const refused = await open('192.0.2.77');
+    assert.equal(refused.status, 429, scrub(`HTTP ${refused.status} ${textOf(refused.html).slice(0, 200)}`));
+    assert.match(textOf(refused.html), /client metadata document fetch/);
+    const retry = Number(refused.headers.get('retry-after'));
+    assert.ok(retry >= 1 && retry <= 60, `Retry-After within the minute (${retry})`);
+    assert.equal(site.hits(path), 2, 'the refused request fetched nothing');
+    assert.equal((await open('192.0.2.78')).status, 200, 'another address has its own count');
   });
   after(async () => {
     await limited?.stop();

@@ -34,6 +34,7 @@ constexpr Rule kRules[] = {
      "DELETE FROM scoped_token_credentials WHERE (expires_at IS NOT NULL AND expires_at < ?2) "
      "OR token_id IN (SELECT id FROM scoped_tokens WHERE revoked_at IS NOT NULL)",
      2},
+    {"oauth_client_documents", "DELETE FROM oauth_client_documents WHERE expires_at <= ?1", 1},
     {"rate_limits", "DELETE FROM rate_limits WHERE window_start < ?3", 3},
 };
 

@@ -1,6 +1,7 @@
 // The scheduled purge (docs/storage.md "Retention"): deletes the D1 rows that
 // can never be used again — expired sign-in state, consent requests, codes,
-// tokens and credentials, dead OAuth grants, stale rate-limit windows — so
+// tokens and credentials, dead OAuth grants, expired cached client metadata
+// documents, stale rate-limit windows — so
 // tables stay bounded by live use. Run by the Cron Trigger of wrangler.toml
 // through the shim's `scheduled` handler (wasm/ABI.md "scheduled").
 #pragma once
@@ -32,6 +33,7 @@ struct Purged {
 ///   them; a new consent makes a new grant);
 /// - `scoped_token_credentials`: expired more than a day ago, and every
 ///   credential of a revoked token (the token row stays for its history);
+/// - `oauth_client_documents`: cached metadata documents past their expiry;
 /// - `rate_limits`: windows before the current minute.
 /// Rows a cascade removes (codes and tokens of a deleted grant) are not counted.
 /// Errors: D1's (503), nothing deleted.

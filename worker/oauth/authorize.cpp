@@ -98,6 +98,11 @@ Handler authorize(Ctx& ctx) {
   // ctx.req.query keeps the last of repeated names; re-read the raw query.
   auto query = parse_params(query_of(ctx.req.url));
   if (!query.ok()) co_return repeated_parameter_page(query.error());
+  // A Client ID Metadata Document is fetched only for a signed-in user: an
+  // anonymous request must not make this server fetch URLs of its choosing.
+  if (!ctx.principal.authenticated() && is_metadata_url(param(query.value(), "client_id"))) {
+    co_return to_sign_in(ctx);
+  }
   auto checked = co_await check_authorize_request(ctx, query.value());
   if (!checked.request) co_return std::move(checked.refusal);
   if (!ctx.principal.authenticated()) co_return to_sign_in(ctx);

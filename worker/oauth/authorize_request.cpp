@@ -43,6 +43,11 @@ async::Task<CheckedRequest> check_authorize_request(api::Ctx& ctx,
                                                     const std::map<std::string, std::string>& q) {
   auto client = co_await resolve_client(ctx, param(q, "client_id"));
   if (!client.ok()) {
+    if (client.error().status == 429) {
+      http::Response page = auth::error_page(client.error(), "Too many requests");
+      page.headers.emplace_back("retry-after", std::to_string(client.error().retry_after_s));
+      co_return CheckedRequest{std::nullopt, std::move(page)};
+    }
     if (client.error().status >= 500) {
       co_return CheckedRequest{std::nullopt, auth::error_page(client.error(), "Try again")};
     }

@@ -27,7 +27,8 @@ struct AuthorizeRequest {
 };
 
 /// Either the valid request, or the response that refuses it: an HTML error
-/// page (400, unknown client or redirect URI) or a 303 to the redirect URI
+/// page (400 unknown client or redirect URI; 429 with Retry-After when this
+/// address fetched too many metadata documents) or a 303 to the redirect URI
 /// with `error`, `error_description`, `state` and `iss` (RFC 9207).
 struct CheckedRequest {
   std::optional<AuthorizeRequest> request;

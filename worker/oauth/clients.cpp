@@ -4,9 +4,13 @@
 
 #include "worker/http/message.hpp"
 #include "worker/json/json.hpp"
+#include "worker/oauth/document_cache.hpp"
+#include "worker/oauth/freshness.hpp"
 #include "worker/oauth/redirect_uri.hpp"
 #include "worker/oauth/uri.hpp"
+#include "worker/ratelimit/limit.hpp"
 #include "worker/store/rows.hpp"
+#include "worker/util/time.hpp"
 
 namespace ve::oauth {
 
@@ -118,6 +122,13 @@ async::Task<Result<Client>> document_client(api::Ctx& ctx, const std::string& ur
   if (auto problem = metadata_url_problem(ctx.config, url)) {
     co_return invalid_client("client_id " + *problem);
   }
+  auto cached = co_await cached_document(ctx, url);
+  if (!cached.ok()) co_return cached.error();
+  if (cached.value()) co_return std::move(*cached.value());
+  // Each fetch is made to a URL the requester chose, so fetches are counted
+  // per client address (429 past the limit, before any connection is made).
+  auto counted = co_await ratelimit::consume_per_address(ctx, ratelimit::Endpoint::client_metadata);
+  if (!counted.ok()) co_return counted.error();
   async::FetchRequest req;
   req.url = url;
   req.headers = {{"accept", "application/json"}};
@@ -142,6 +153,9 @@ async::Task<Result<Client>> document_client(api::Ctx& ctx, const std::string& ur
   auto client = client_from_metadata(doc.as_object(), true);
   if (!client.ok()) co_return invalid_client(where + ": " + client.error().message);
   client.value().id = url;
+  const std::int64_t lifetime = document_lifetime_ms(fetched.value().headers, util::now_ms());
+  // A failed store only costs a fetch next time: the authorization goes on.
+  if (lifetime > 0) (void)co_await store_document(ctx, client.value(), lifetime);
   co_return client;
 }
 }  // namespace

@@ -47,11 +47,17 @@ std::optional<std::string> metadata_url_problem(const config::Config& config, st
 bool is_metadata_url(std::string_view client_id);
 
 /// The client behind `client_id`: a registered client from D1, or the
-/// metadata document at the URL, fetched through the fetch effect (GET,
-/// `Accept: application/json`, 5 s, at most 16 KiB, redirects not followed).
-/// Errors: 400 `invalid_client` (unknown id, refused URL, unreachable or
-/// non-200 document, not JSON, `client_id` in the document ≠ the URL, invalid
-/// metadata — the message says which), 503 when D1 is unavailable.
+/// metadata document at the URL. A document is taken from the D1 cache while
+/// fresh (document_cache.hpp); otherwise, after the per-address fetch limit
+/// (ratelimit::Endpoint::client_metadata) is counted, it is fetched through
+/// the fetch effect (GET, `Accept: application/json`, 5 s, at most 16 KiB,
+/// redirects not followed), validated, and cached for its HTTP freshness
+/// lifetime (freshness.hpp; not at all when that is 0). Callers resolve a
+/// document URL only for a signed-in user. Errors: 400 `invalid_client`
+/// (unknown id, refused URL, unreachable or non-200 document, not JSON,
+/// `client_id` in the document ≠ the URL, invalid metadata — the message says
+/// which), 429 `rate_limited` (too many fetches from this address; retry_after_s
+/// set), 503 when D1 is unavailable.
 async::Task<Result<Client>> resolve_client(api::Ctx& ctx, const std::string& client_id);
 
 }  // namespace ve::oauth

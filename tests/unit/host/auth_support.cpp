@@ -101,6 +101,10 @@ http::Response Browser::get(const std::string& path) {
   return send("GET", path, "", {});
 }
 
+http::Response Browser::get(const std::string& path, async::Headers headers) {
+  return send("GET", path, "", std::move(headers));
+}
+
 http::Response Browser::post_form(const std::string& path, const std::string& body) {
   return send("POST", path, body, {{"content-type", "application/x-www-form-urlencoded"}});
 }

@@ -31,6 +31,8 @@ class Browser {
   explicit Browser(host::HostRunner& host, std::string origin = "http://127.0.0.1")
       : host_(host), origin_(std::move(origin)) {}
   http::Response get(const std::string& path);
+  /// GET with extra headers (e.g. cf-connecting-ip, as the edge sets it).
+  http::Response get(const std::string& path, async::Headers headers);
   http::Response post_form(const std::string& path, const std::string& body);
   /// POST with extra headers (e.g. Origin, Content-Type).
   http::Response post(const std::string& path, const std::string& body, async::Headers headers);

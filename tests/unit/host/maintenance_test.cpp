@@ -161,3 +161,22 @@ TEST_CASE("maintenance: dead scoped-token credentials and stale rate-limit windo
   CHECK(listed.status == 200);
   CHECK(listed.body.find(revoked_id) != std::string::npos);
 }
+
+TEST_CASE("maintenance: expired cached client metadata documents are purged, fresh ones stay",
+          "[maintenance][host]") {
+  auto host = make_runner_with({});
+  const std::int64_t now = util::now_ms();
+  const auto row = [&](const char* url, std::int64_t expires_at) {
+    return std::string("('") + url + "', 'Doc', '[\"https://a.example/cb\"]', " +
+           std::to_string(now - 1000) + ", " + std::to_string(expires_at) + ")";
+  };
+  exec_sql(host,
+           "INSERT INTO oauth_client_documents (url, client_name, redirect_uris, fetched_at, "
+           "expires_at) VALUES " +
+               row("https://old.example/client.json", now - 1) + ", " +
+               row("https://fresh.example/client.json", now + 3'600'000));
+  const auto counts = run_purge(host);
+  CHECK(purged(counts, "oauth_client_documents") == 1);
+  CHECK(sql_text(host, "SELECT url FROM oauth_client_documents") ==
+        "https://fresh.example/client.json");
+}

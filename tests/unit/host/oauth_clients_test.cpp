@@ -5,6 +5,8 @@
 
 #include "tests/unit/host/fixture.hpp"
 #include "tests/unit/host/oauth_support.hpp"
+#include "worker/auth/authenticate.hpp"
+#include "worker/util/time.hpp"
 
 using namespace ve;
 using namespace ve::test;
@@ -39,6 +41,7 @@ struct FakeDocs {
   int status = 200;
   std::string body = bj::serialize(good_document());
   bool fail = false;
+  async::Headers headers = {{"content-type", "application/json"}};
   std::vector<async::FetchRequest> seen;
 
   async::EffectResult operator()(const async::FetchRequest& f) {
@@ -49,7 +52,7 @@ struct FakeDocs {
       r.error = "timed out";
       return r;
     }
-    r.value = async::FetchResponse{status, {{"content-type", "application/json"}}, body};
+    r.value = async::FetchResponse{status, headers, body};
     return r;
   }
 };
@@ -72,6 +75,21 @@ void check_error_page(host::HostRunner& host, const http::Response& r) {
   CHECK(header(r, "location").empty());
   CHECK_THAT(header(r, "content-type"), Catch::Contains("text/html"));
   CHECK(count(host, "oauth_requests") == 0);
+}
+
+/// A browser signed in to `host` by a session row made directly (the dev form
+/// exists only in development; this is how a production runner gets a user).
+Browser signed_in_directly(host::HostRunner& host, const std::string& email) {
+  const std::string token = "vk_sess_test-" + email;
+  const std::string now = std::to_string(util::now_ms());
+  exec_sql(host, "INSERT INTO users (id, email, created_at) VALUES ('usr_" + email + "', '" +
+                     email + "', " + now + ")");
+  exec_sql(host, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ('" +
+                     auth::credential_hash(token) + "', 'usr_" + email + "', " + now + ", " + now +
+                     " + 3600000)");
+  Browser b(host);
+  b.cookies()[auth::kSessionCookie] = token;
+  return b;
 }
 
 std::string header_of(const async::FetchRequest& f, std::string_view name) {
@@ -256,7 +274,94 @@ TEST_CASE("oauth/clients: http loopback documents are fetched in development onl
 
   auto production = make_runner_with({{"ENVIRONMENT", "production"}});
   serve(production, docs);
-  Browser anonymous(production);
-  check_error_page(production, authorize_as(anonymous, url));
+  Browser someone = signed_in_directly(production, "prod@example.com");
+  check_error_page(production, authorize_as(someone, url));
   CHECK(docs.seen.size() == 1);
+}
+
+TEST_CASE("oauth/clients: a document URL is fetched only once someone is signed in",
+          "[oauth][host]") {
+  FakeDocs docs;
+  SignedIn dev;
+  serve(dev.host, docs);
+  Browser anonymous(dev.host);
+  auto r = authorize_as(anonymous, kDocUrl);
+  CHECK(r.status == 303);
+  CHECK(starts_with(header(r, "location"), "/auth/login?return_to=%2Foauth%2Fauthorize%3F"));
+  CHECK(docs.seen.empty());
+  // Even a URL that would be refused for its shape is not looked at before sign-in.
+  CHECK(authorize_as(anonymous, "https://10.0.0.1/x.json").status == 303);
+  CHECK(docs.seen.empty());
+  CHECK(authorize_as(dev.browser, kDocUrl).status == 200);
+  CHECK(docs.seen.size() == 1);
+}
+
+TEST_CASE("oauth/clients: a document is reused for its HTTP lifetime, not past it",
+          "[oauth][host]") {
+  FakeDocs docs;
+  docs.headers.emplace_back("cache-control", "public, max-age=600");
+  SignedIn dev;
+  serve(dev.host, docs);
+  CHECK(authorize_as(dev.browser, kDocUrl).status == 200);
+  CHECK(authorize_as(dev.browser, kDocUrl).status == 200);
+  CHECK(docs.seen.size() == 1);  // the second request was answered from D1
+  const auto expires =
+      sql_int(dev.host, "SELECT expires_at - fetched_at FROM oauth_client_documents");
+  CHECK(expires == 600'000);
+  // The cached client is the validated one: its redirect URIs still bind.
+  CHECK(authorize_as(dev.browser, kDocUrl, "https://elsewhere.example/cb").status == 400);
+  CHECK(docs.seen.size() == 1);
+  // Once expired, it is fetched again (and stored again).
+  exec_sql(dev.host, "UPDATE oauth_client_documents SET expires_at = 1");
+  CHECK(authorize_as(dev.browser, kDocUrl).status == 200);
+  CHECK(docs.seen.size() == 2);
+  CHECK(sql_int(dev.host, "SELECT COUNT(*) FROM oauth_client_documents WHERE expires_at > 1") == 1);
+}
+
+TEST_CASE("oauth/clients: no-store, no caching headers and refused documents are not cached",
+          "[oauth][host]") {
+  for (const char* cache_control :
+       {"no-store", "max-age=600, no-cache", "private, max-age=600", ""}) {
+    INFO(cache_control);
+    FakeDocs docs;
+    if (*cache_control != 0) docs.headers.emplace_back("cache-control", cache_control);
+    SignedIn dev;
+    serve(dev.host, docs);
+    CHECK(authorize_as(dev.browser, kDocUrl).status == 200);
+    CHECK(authorize_as(dev.browser, kDocUrl).status == 200);
+    CHECK(docs.seen.size() == 2);
+    CHECK(count(dev.host, "oauth_client_documents") == 0);
+  }
+  FakeDocs bad;
+  bad.headers.emplace_back("cache-control", "max-age=600");
+  bj::object doc = good_document();
+  doc["client_id"] = "https://client.example.com/other.json";
+  bad.body = bj::serialize(doc);
+  SignedIn dev;
+  serve(dev.host, bad);
+  check_error_page(dev.host, authorize_as(dev.browser, kDocUrl));
+  CHECK(count(dev.host, "oauth_client_documents") == 0);
+}
+
+TEST_CASE("oauth/clients: document fetches are limited per client address", "[oauth][host]") {
+  FakeDocs docs;  // no caching headers: every authorization fetches
+  auto host = make_runner_with({{"RATE_LIMIT_OAUTH_CLIENT_METADATA_PER_IP", "2"}});
+  serve(host, docs);
+  Browser b(host);
+  b.dev_sign_in(kAlice);
+  const auto from = [&](const std::string& ip) {
+    return b.get(authorize_path({.client_id = kDocUrl, .challenge = new_pkce().challenge}),
+                 {{"cf-connecting-ip", ip}});
+  };
+  const std::int64_t left = 60'000 - util::now_ms() % 60'000;
+  if (left < 3'000) return;  // too close to the window's end to count reliably; rare
+  CHECK(from("198.51.100.9").status == 200);
+  CHECK(from("198.51.100.9").status == 200);
+  auto r = from("198.51.100.9");
+  CHECK(r.status == 429);
+  CHECK_THAT(r.body, Catch::Contains("client metadata document fetch"));
+  CHECK_FALSE(header(r, "retry-after").empty());
+  CHECK(docs.seen.size() == 2);  // the refused request made no fetch
+  CHECK(from("198.51.100.10").status == 200);
+  CHECK(docs.seen.size() == 3);
 }
