@@ -82,7 +82,13 @@ async::Task<Result<void>> authorize(Ctx& ctx, Access access) {
       co_return Result<void>();
     }
     case Access::user:
-    case Access::any_bearer: {
+    case Access::any_bearer:
+    case Access::token: {
+      if (!ctx.req.header("authorization") && access == Access::token) {
+        co_return Error{401, "unauthorized",
+                        "this endpoint takes a bearer token (Authorization: Bearer <device master "
+                        "token or scoped token>); a browser session cannot use it"};
+      }
       // A session cookie also works for the dashboard's own fetches.
       if (!ctx.req.header("authorization")) {
         auto s = co_await auth::session_principal(ctx);
@@ -111,17 +117,6 @@ async::Task<Result<void>> authorize(Ctx& ctx, Access access) {
                               "dashboard"
                             : "this token may not perform this operation"};
       }
-      co_return Result<void>();
-    }
-    case Access::token: {
-      if (!ctx.req.header("authorization")) {
-        co_return Error{401, "unauthorized",
-                        "this endpoint takes a bearer token (Authorization: Bearer <device master "
-                        "token or scoped token>); a browser session cannot use it"};
-      }
-      auto p = co_await auth::authenticate_bearer(ctx);
-      if (!p.ok()) co_return p.error();
-      ctx.principal = std::move(p.value());
       co_return Result<void>();
     }
   }
