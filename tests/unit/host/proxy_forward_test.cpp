@@ -16,6 +16,7 @@
 #include "tests/unit/host/mcp_support.hpp"
 #include "tests/unit/host/vault_fixture.hpp"
 #include "worker/crypto/encoding.hpp"
+#include "worker/crypto/envelope.hpp"
 #include "worker/crypto/random.hpp"
 #include "worker/http/message.hpp"
 
@@ -365,6 +366,26 @@ TEST_CASE("proxy: policy refusals are clear errors; nothing is decrypted or fetc
     CHECK(r.status == 401);
     CHECK(fake.seen.empty());
   }
+}
+
+TEST_CASE("proxy: a value stored before the 8-byte minimum is not injected", "[proxy][forward]") {
+  auto host = make_runner();
+  FakeUpstream fake;
+  attach(host, fake);
+  auto u = add_user(host, "legacy@example.com");
+  const std::string id = store(host, u, "OPENAI_API_KEY", kSecret, "openai");
+  // What an older release could store: a one-byte value, sealed like any other.
+  const std::string blob_key = "blob/" + u.user_id + "/" + id + "/1";
+  REQUIRE(host.kv().count(blob_key) == 1);
+  auto sealed = crypto::envelope::seal(host.config().keys(), {u.user_id, id, "1"}, "x");
+  REQUIRE(sealed.value);
+  host.kv()[blob_key] = *sealed.value;
+  auto r = proxy(host, u, "GET", "/v1/proxy/OPENAI_API_KEY/v1/models");
+  INFO(r.body);
+  CHECK(r.status == 409);
+  CHECK(error_code(r) == "value_too_short");
+  CHECK(contains(r.body, "apilocker rotate OPENAI_API_KEY"));
+  CHECK(fake.seen.empty());
 }
 
 TEST_CASE("proxy: plain http only to loopback and only in development", "[proxy][forward]") {
