@@ -11,6 +11,7 @@
 #include "worker/config/config.hpp"
 #include "worker/oauth/clients.hpp"
 #include "worker/oauth/freshness.hpp"
+#include "worker/oauth/json_members.hpp"
 #include "worker/oauth/params.hpp"
 #include "worker/oauth/redirect_uri.hpp"
 #include "worker/oauth/scopes.hpp"
@@ -479,4 +480,16 @@ TEST_CASE("oauth/policy: document_lifetime_ms follows the response's caching hea
   // Age is what the response already spent in caches on its way.
   CHECK(life({{"cache-control", "max-age=300"}, {"age", "100"}}) == 200'000);
   CHECK(life({{"cache-control", "max-age=300"}, {"age", "400"}}) == 0);
+}
+
+TEST_CASE("oauth/policy: repeated_member finds a name given twice in one object", "[oauth]") {
+  CHECK_FALSE(repeated_member(R"({"a":1,"b":{"a":2},"c":[{"a":1},{"a":2}]})"));
+  CHECK_FALSE(repeated_member("{}"));
+  CHECK_FALSE(repeated_member("not json"));
+  CHECK_FALSE(repeated_member(R"({"a":1,)"));
+  CHECK(repeated_member(R"({"redirect_uris":["https://a/cb"],"redirect_uris":["https://b/cb"]})") ==
+        "redirect_uris");
+  CHECK(repeated_member(R"({"x":{"k":1,"k":2}})") == "k");
+  CHECK(repeated_member(R"({"client_id":"a","client\u005fid":"b"})") == "client_id");
+  CHECK(repeated_member(R"([{"a":1,"b":2,"a":3}])") == "a");
 }

@@ -637,6 +637,8 @@ describe('client metadata documents', () => {
     ['that is not JSON', () => '<html>not json</html>', { serve: { type: 'text/html' } }],
     ['answered with 404', (url) => good(url), { serve: { status: 404 } }],
     ['larger than 16 KiB', (url) => ({ ...good(url), padding: 'x'.repeat(17 * 1024) })],
+    // Last-wins would read the second (valid) list; the first is what a reviewer sees.
+    ['that gives redirect_uris twice', (url) => `{"redirect_uris":["https://evil.example/cb"],${JSON.stringify(good(url)).slice(1)}`],
   ]) {
     test(`a document ${name} → error page, no redirect, nothing stored`, T, async () => {
       const before = await oauthCounts();
@@ -732,6 +734,15 @@ describe('registration (RFC 7591)', () => {
     assert.equal(r.json.token_endpoint_auth_method, 'none');
     assert.ok(!('client_secret' in r.json), 'no client_secret');
     assert.match(r.json.client_id, /^vc_/);
+  });
+
+  test('a member given twice (redirect_uris) → 400 invalid_client_metadata naming it, no client', T, async () => {
+    const before = await countRows(worker, 'oauth_clients');
+    const body = '{"client_name":"dup","redirect_uris":["https://client.example/cb"],"redirect_uris":["https://evil.example/cb"]}';
+    const r = await request(worker.url, null, 'POST', '/oauth/register', body);
+    assertOAuthError({ ...r, json: r.body }, 'invalid_client_metadata');
+    assert.match(r.body.error_description, /'redirect_uris' appears more than once/);
+    assert.equal(await countRows(worker, 'oauth_clients'), before);
   });
 
   test('native-app private-use schemes and loopback are registrable', T, async () => {

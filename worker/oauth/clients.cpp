@@ -6,6 +6,7 @@
 #include "worker/json/json.hpp"
 #include "worker/oauth/document_cache.hpp"
 #include "worker/oauth/freshness.hpp"
+#include "worker/oauth/json_members.hpp"
 #include "worker/oauth/redirect_uri.hpp"
 #include "worker/oauth/uri.hpp"
 #include "worker/ratelimit/limit.hpp"
@@ -142,6 +143,9 @@ async::Task<Result<Client>> document_client(api::Ctx& ctx, const std::string& ur
   if (fetched.value().status != 200) {
     co_return invalid_client(where + " answered HTTP " + std::to_string(fetched.value().status) +
                              " (expected 200 with the JSON document; redirects are not followed)");
+  }
+  if (auto name = repeated_member(fetched.value().body)) {
+    co_return invalid_client(where + " gives the member '" + *name + "' more than once");
   }
   boost::system::error_code ec;
   auto doc = bj::parse(fetched.value().body, ec);

@@ -7,6 +7,7 @@
 #include "worker/json/json.hpp"
 #include "worker/oauth/clients.hpp"
 #include "worker/oauth/handlers.hpp"
+#include "worker/oauth/json_members.hpp"
 #include "worker/oauth/scopes.hpp"
 #include "worker/oauth/server.hpp"
 #include "worker/store/ids.hpp"
@@ -20,6 +21,12 @@ namespace bj = boost::json;
 Handler register_client(Ctx& ctx) {
   if (auto refused = co_await over_limit(ctx, ratelimit::Endpoint::registration)) {
     co_return std::move(*refused);
+  }
+  if (auto name = repeated_member(ctx.req.body)) {
+    co_return error_response(400, "invalid_client_metadata",
+                             "member '" + *name +
+                                 "' appears more than once in the client metadata; each may be "
+                                 "given once (RFC 7591 §2, RFC 8259 §4)");
   }
   auto body = json::parse_object(ctx.req.body);
   if (!body.ok()) {
