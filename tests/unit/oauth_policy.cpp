@@ -1,7 +1,8 @@
 // OAuth policy without I/O (docs/oauth.md "Rules"): URI parsing, IP-literal
 // detection, redirect-URI registration and matching, scope parsing, the
-// Client ID Metadata Document URL guard and client metadata validation, and
-// the parameter parser that refuses repeated names.
+// Client ID Metadata Document URL guard and client metadata validation, the
+// parameter parser and JSON check that refuse repeated names, and the HTTP
+// freshness lifetime of fetched metadata documents.
 // Runs on the host and inside wasm: no host-only includes.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>

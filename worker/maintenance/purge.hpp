@@ -1,9 +1,9 @@
 // The scheduled purge (docs/storage.md "Retention"): deletes the D1 rows that
 // can never be used again — expired sign-in state, consent requests, codes,
 // tokens and credentials, dead OAuth grants, expired cached client metadata
-// documents, stale rate-limit windows — so
-// tables stay bounded by live use. Run by the Cron Trigger of wrangler.toml
-// through the shim's `scheduled` handler (wasm/ABI.md "scheduled").
+// documents, stale rate-limit windows — so tables stay bounded by live use.
+// Run by the Cron Trigger of wrangler.toml through the shim's `scheduled`
+// handler (wasm/ABI.md "scheduled").
 #pragma once
 #include <cstdint>
 #include <string>
