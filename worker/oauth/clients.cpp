@@ -87,22 +87,6 @@ Result<std::vector<std::string>> redirect_uris_of(const bj::object& o) {
   return out;
 }
 
-Client client_from_row(const async::Rows& r) {
-  Client c;
-  c.id = store::text_or_empty(r, 0, "id");
-  c.name = store::text_or_empty(r, 0, "client_name");
-  c.client_uri = store::text(r, 0, "client_uri").value_or("");
-  c.logo_uri = store::text(r, 0, "logo_uri").value_or("");
-  boost::system::error_code ec;
-  auto uris = bj::parse(store::text_or_empty(r, 0, "redirect_uris"), ec);
-  if (!ec && uris.is_array()) {
-    for (const auto& u : uris.as_array()) {
-      if (u.is_string()) c.redirect_uris.emplace_back(u.as_string());
-    }
-  }
-  return c;
-}
-
 async::Task<Result<Client>> registered_client(api::Ctx& ctx, const std::string& client_id) {
   std::vector<async::Statement> batch;
   batch.push_back(
@@ -163,6 +147,22 @@ async::Task<Result<Client>> document_client(api::Ctx& ctx, const std::string& ur
   co_return client;
 }
 }  // namespace
+
+Client client_from_row(const async::Rows& r) {
+  Client c;
+  c.id = store::text_or_empty(r, 0, "id");
+  c.name = store::text_or_empty(r, 0, "client_name");
+  c.client_uri = store::text(r, 0, "client_uri").value_or("");
+  c.logo_uri = store::text(r, 0, "logo_uri").value_or("");
+  boost::system::error_code ec;
+  auto uris = bj::parse(store::text_or_empty(r, 0, "redirect_uris"), ec);
+  if (!ec && uris.is_array()) {
+    for (const auto& u : uris.as_array()) {
+      if (u.is_string()) c.redirect_uris.emplace_back(u.as_string());
+    }
+  }
+  return c;
+}
 
 Result<Client> client_from_metadata(const bj::object& o, bool from_document) {
   Client c;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "worker/api/context.hpp"
+#include "worker/async/effect.hpp"
 #include "worker/async/task.hpp"
 #include "worker/result.hpp"
 
@@ -23,6 +24,11 @@ struct Client {
   std::string software_id, software_version;
   bool from_document = false;  ///< true for a Client ID Metadata Document
 };
+
+/// The client in row 0 of `r`, whose columns are `id`, `client_name`,
+/// `client_uri`, `logo_uri` (NULL → "") and `redirect_uris` (a JSON array of
+/// strings; anything else → none). The other fields keep their defaults.
+Client client_from_row(const async::Rows& r);
 
 /// Validates client metadata (RFC 7591 §2) from a registration request or a
 /// metadata document: `redirect_uris` (1–10, each allowed by

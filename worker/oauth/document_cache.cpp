@@ -13,28 +13,17 @@ namespace bj = boost::json;
 async::Task<Result<std::optional<Client>>> cached_document(api::Ctx& ctx, const std::string& url) {
   std::vector<async::Statement> batch;
   batch.push_back(
-      {"SELECT client_name, client_uri, logo_uri, redirect_uris, software_id, software_version "
-       "FROM oauth_client_documents WHERE url = ?1 AND expires_at > ?2",
+      {"SELECT url AS id, client_name, client_uri, logo_uri, redirect_uris, software_id, "
+       "software_version FROM oauth_client_documents WHERE url = ?1 AND expires_at > ?2",
        {url, util::now_ms()}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return rows.error();
   const auto& r = rows.value()[0];
   if (r.rows.empty()) co_return std::optional<Client>{};
-  Client c;
-  c.id = url;
+  Client c = client_from_row(r);
   c.from_document = true;
-  c.name = store::text_or_empty(r, 0, "client_name");
-  c.client_uri = store::text(r, 0, "client_uri").value_or("");
-  c.logo_uri = store::text(r, 0, "logo_uri").value_or("");
   c.software_id = store::text(r, 0, "software_id").value_or("");
   c.software_version = store::text(r, 0, "software_version").value_or("");
-  boost::system::error_code ec;
-  auto uris = bj::parse(store::text_or_empty(r, 0, "redirect_uris"), ec);
-  if (!ec && uris.is_array()) {
-    for (const auto& u : uris.as_array()) {
-      if (u.is_string()) c.redirect_uris.emplace_back(u.as_string());
-    }
-  }
   // A row without redirect URIs cannot have been stored by store_document:
   // treat it as absent, so the document is fetched again.
   if (c.redirect_uris.empty()) co_return std::optional<Client>{};
