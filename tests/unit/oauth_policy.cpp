@@ -435,15 +435,17 @@ TEST_CASE("oauth/policy: query_of is what follows '?' up to '#'", "[oauth]") {
   CHECK(query_of("https://h/p?") == "");
 }
 
-TEST_CASE("oauth/policy: parse_http_date reads IMF-fixdate only", "[oauth]") {
+TEST_CASE("oauth/policy: parse_http_date reads the three HTTP-date forms", "[oauth]") {
+  // RFC 9110 §5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms.
   CHECK(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT") == 784111777000LL);
+  CHECK(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT") == 784111777000LL);
+  CHECK(parse_http_date("Sun Nov  6 08:49:37 1994") == 784111777000LL);
   CHECK(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT") == 0);
   CHECK(parse_http_date("Tue, 29 Feb 2028 23:59:59 GMT") == 1835481599000LL);
   for (const char* bad :
-       {"", "0", "-1", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
-        "Sun, 06 Nov 1994 08:49:37 UTC", "Xyz, 06 Nov 1994 08:49:37 GMT",
+       {"", "0", "-1", "Sun, 06 Nov 1994 08:49:37 UTC", "Xyz, 06 Nov 1994 08:49:37 GMT",
         "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 32 Nov 1994 08:49:37 GMT",
-        "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 6 Nov 1994 08:49:37 GMT"}) {
+        "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 06 Nov 1994 08:49:37 GMT trailing"}) {
     INFO(bad);
     CHECK_FALSE(parse_http_date(bad));
   }

@@ -1,10 +1,15 @@
 #include "worker/oauth/freshness.hpp"
 
+#include <time.h>  // strptime, timegm (POSIX; glibc and wasi-libc)
+
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <ctime>
 #include <string>
 #include <vector>
+
+#include "worker/http/message.hpp"
 
 namespace ve::oauth {
 
@@ -44,64 +49,35 @@ std::optional<std::int64_t> seconds(std::string_view s) {
   return n;
 }
 
-/// The Cache-Control directives (lower-cased names) with their values ("" when none).
+/// The Cache-Control directives (lower-cased) with their values ("" when none).
 std::vector<std::pair<std::string, std::string>> directives(const async::Headers& headers) {
   std::vector<std::pair<std::string, std::string>> out;
   for (auto value : values_of(headers, "cache-control")) {
-    while (!value.empty()) {
-      const auto comma = value.find(',');
-      const auto item = trim(value.substr(0, comma));
-      value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
-      if (item.empty()) continue;
+    for (const auto& item : http::list_tokens(value)) {
       const auto eq = item.find('=');
-      out.emplace_back(lower(trim(item.substr(0, eq))), eq == std::string_view::npos
-                                                            ? std::string()
-                                                            : std::string(item.substr(eq + 1)));
+      out.emplace_back(std::string(trim(std::string_view(item).substr(0, eq))),
+                       eq == std::string::npos ? std::string() : item.substr(eq + 1));
     }
   }
   return out;
 }
 
-/// Days from 1970-01-01 to the civil date (proleptic Gregorian).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 }  // namespace
 
 std::optional<std::int64_t> parse_http_date(std::string_view t) {
-  // "Sun, 06 Nov 1994 08:49:37 GMT": fixed width, 29 bytes.
-  static constexpr std::array<std::string_view, 7> kDays = {"Mon", "Tue", "Wed", "Thu",
-                                                            "Fri", "Sat", "Sun"};
-  static constexpr std::array<std::string_view, 12> kMonths = {
-      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  t = trim(t);
-  if (t.size() != 29 || t.substr(3, 2) != ", " || t[7] != ' ' || t[11] != ' ' || t[16] != ' ' ||
-      t[19] != ':' || t[22] != ':' || t.substr(25) != " GMT") {
-    return std::nullopt;
-  }
-  if (std::find(kDays.begin(), kDays.end(), t.substr(0, 3)) == kDays.end()) return std::nullopt;
-  const auto month = std::find(kMonths.begin(), kMonths.end(), t.substr(8, 3));
-  if (month == kMonths.end()) return std::nullopt;
-  auto number = [&](std::size_t at, std::size_t len) -> std::optional<std::int64_t> {
-    std::int64_t n = 0;
-    auto s = t.substr(at, len);
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-    if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-    return n;
+  // libc's strptime reads the date; timegm turns the UTC fields into seconds.
+  static constexpr std::array<const char*, 3> kFormats = {
+      "%a, %d %b %Y %H:%M:%S GMT",  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
+      "%A, %d-%b-%y %H:%M:%S GMT",  // obsolete RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"
+      "%a %b %e %H:%M:%S %Y",       // obsolete asctime: "Sun Nov  6 08:49:37 1994"
   };
-  const auto day = number(5, 2), year = number(12, 4), hour = number(17, 2), minute = number(20, 2),
-             second = number(23, 2);
-  if (!day || !year || !hour || !minute || !second) return std::nullopt;
-  if (*day < 1 || *day > 31 || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
-  const auto m = static_cast<unsigned>(month - kMonths.begin() + 1);
-  const std::int64_t days = days_from_civil(*year, m, static_cast<unsigned>(*day));
-  return ((days * 24 + *hour) * 60 + *minute) * 60'000 + *second * 1000;
+  const std::string text(trim(t));
+  for (const char* format : kFormats) {
+    std::tm fields{};
+    const char* end = strptime(text.c_str(), format, &fields);
+    if (end != nullptr && *end == '\0') return static_cast<std::int64_t>(timegm(&fields)) * 1000;
+  }
+  return std::nullopt;
 }
 
 std::int64_t document_lifetime_ms(const async::Headers& headers, std::int64_t now_ms) {

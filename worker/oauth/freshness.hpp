@@ -27,9 +27,11 @@ inline constexpr std::int64_t kMaxDocumentLifetimeMs = 24LL * 60 * 60 * 1000;
 /// are read together.
 std::int64_t document_lifetime_ms(const async::Headers& headers, std::int64_t now_ms);
 
-/// An IMF-fixdate (RFC 9110 §5.6.7, e.g. "Sun, 06 Nov 1994 08:49:37 GMT") as ms
-/// since the epoch; nullopt for anything else (the obsolete RFC 850 and asctime
-/// forms included: an unreadable date means "not fresh").
+/// An HTTP-date (RFC 9110 §5.6.7) as ms since the epoch: IMF-fixdate ("Sun, 06
+/// Nov 1994 08:49:37 GMT") and the two obsolete forms a recipient must accept
+/// (RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT", asctime "Sun Nov  6 08:49:37
+/// 1994"), read by libc's strptime; nullopt for anything else (an unreadable
+/// date means "not fresh").
 std::optional<std::int64_t> parse_http_date(std::string_view text);
 
 }  // namespace ve::oauth
