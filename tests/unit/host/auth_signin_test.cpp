@@ -178,7 +178,7 @@ TEST_CASE("sign-out without a valid CSRF field clears no cookie and ends no sess
   Browser b(host);
   b.dev_sign_in("dora@example.com");
   // A wrong or missing field from the signed-in browser: 403, cookie kept.
-  for (auto body : {form({{"csrf", "nope"}}), std::string()}) {
+  for (const auto& body : {form({{"csrf", "nope"}}), std::string()}) {
     auto r = b.post_form("/auth/logout", body);
     CHECK(r.status == 403);
     CHECK(set_cookies(r).empty());
