@@ -221,3 +221,19 @@ TEST_CASE("proxy scrub: the output is bounded however short the value", "[proxy]
   CHECK(n == 512);
   CHECK(eight.size() == 512 * kRedacted.size());
 }
+
+TEST_CASE("proxy scrub: a raw value next to an escape character is still found", "[proxy][scrub]") {
+  std::size_t n = 0;
+  // Decoding would join the '%', '\' or '&' before the value with its first
+  // bytes (or the value's last bytes with what follows), hiding it from the
+  // decoded view; the as-written view finds it.
+  const std::string hex_key = "4f3a9c0e1b2d7a88";
+  CHECK(scrubbed("%" + hex_key, hex_key, n) == "%[REDACTED]");
+  CHECK(n == 1);
+  CHECK(scrubbed("&#" + hex_key.substr(1), hex_key.substr(1), n) == "&#[REDACTED]");
+  CHECK(scrubbed("\\" + std::string("nabcdefgh"), "nabcdefgh", n) == "\\[REDACTED]");
+  CHECK(scrubbed("abcdefgh%4" + std::string("1"), "abcdefgh%4", n) == "[REDACTED]1");
+  // A value that itself looks escaped is found as written and decoded.
+  CHECK(scrubbed("<pre%41fix-0001>", "pre%41fix-0001", n) == "<[REDACTED]>");
+  CHECK(scrubbed("<preAfix-0001>", "pre%41fix-0001", n) == "<[REDACTED]>");
+}

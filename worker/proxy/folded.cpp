@@ -151,7 +151,11 @@ std::optional<Decoded> escape_at(std::string_view s, std::size_t at) {
 
 }  // namespace
 
-Folded::Folded(std::string_view text) {
+Folded::Folded(std::string_view text, Escapes escapes) {
+  if (escapes == Escapes::keep) {
+    bytes_ = fold_case(text);
+    return;
+  }
   bytes_.reserve(text.size());
   std::size_t at = 0;
   while (at < text.size()) {

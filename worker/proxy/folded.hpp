@@ -26,8 +26,11 @@ namespace ve::proxy {
 /// recursively (`%2541` is `%41`). ASCII `A`-`Z` become `a`-`z` after decoding.
 class Folded {
  public:
+  /// Whether escapes are decoded (`keep`: letter case is folded, nothing else).
+  enum class Escapes { decode, keep };
+
   /// Folds `text` (any bytes; the view does not keep a reference to it).
-  explicit Folded(std::string_view text);
+  explicit Folded(std::string_view text, Escapes escapes = Escapes::decode);
   Folded(const Folded&) = delete;
   Folded& operator=(const Folded&) = delete;
   Folded(Folded&&) = default;

@@ -45,15 +45,18 @@ std::string shifted_core(std::string_view secret, std::size_t shift, bool url) {
   return core;
 }
 
-/// Adds `form` as a search key: folded the way the text will be (folded.hpp).
+/// Adds `form` as search keys, folded the way the text's two views are
+/// (folded.hpp): with its escapes decoded, and with only its case folded.
 void add(std::vector<std::string>& keys, std::string form) {
-  std::string key(Folded(form).bytes());
-  crypto::secure_wipe(form);
-  if (key.empty() || std::find(keys.begin(), keys.end(), key) != keys.end()) {
-    crypto::secure_wipe(key);
-    return;
+  for (auto escapes : {Folded::Escapes::decode, Folded::Escapes::keep}) {
+    std::string key(Folded(form, escapes).bytes());
+    if (key.empty() || std::find(keys.begin(), keys.end(), key) != keys.end()) {
+      crypto::secure_wipe(key);
+      continue;
+    }
+    keys.push_back(std::move(key));
   }
-  keys.push_back(std::move(key));
+  crypto::secure_wipe(form);
 }
 
 void add_base64(std::vector<std::string>& keys, std::string_view bytes) {
@@ -109,17 +112,25 @@ void add_utf16(std::vector<std::string>& keys, std::string_view secret) {
 
 using Range = std::pair<std::size_t, std::size_t>;
 
-/// Sorted, merged [begin, end) ranges of `text` where a key occurs in its folded view.
+/// Sorted, merged [begin, end) ranges of `text` where a key occurs in one of
+/// its two folded views. Both are needed: escapes decoded finds an escaped
+/// value, case folded only finds the raw value wherever it stands, also right
+/// after a '%', '\' or '&' that the decoding would join with its first bytes
+/// ("%" + "41ab…" reads as "A" + "b…" decoded).
 std::vector<Range> occurrences(std::string_view text, const std::vector<std::string>& keys,
                                bool skip_marker_keys) {
   static const std::string kFoldedMarker = fold_case(kRedacted);
-  const Folded folded(text);
-  const std::string_view view = folded.bytes();
   std::vector<Range> hits;
-  for (const auto& k : keys) {
-    if (k.empty() || (skip_marker_keys && kFoldedMarker.find(k) != std::string::npos)) continue;
-    for (auto at = view.find(k); at != std::string_view::npos; at = view.find(k, at + 1)) {
-      hits.push_back(folded.source(at, at + k.size()));
+  const bool has_escapes = text.find_first_of("%\\&") != std::string_view::npos;
+  for (auto escapes : {Folded::Escapes::keep, Folded::Escapes::decode}) {
+    if (escapes == Folded::Escapes::decode && !has_escapes) break;  // the same view again
+    const Folded folded(text, escapes);
+    const std::string_view view = folded.bytes();
+    for (const auto& k : keys) {
+      if (k.empty() || (skip_marker_keys && kFoldedMarker.find(k) != std::string::npos)) continue;
+      for (auto at = view.find(k); at != std::string_view::npos; at = view.find(k, at + 1)) {
+        hits.push_back(folded.source(at, at + k.size()));
+      }
     }
   }
   std::sort(hits.begin(), hits.end());

@@ -21,9 +21,10 @@ inline constexpr std::string_view kRedacted = "[REDACTED]";
 inline constexpr std::size_t kMaxGrowthDivisor = 4;
 
 /// The search keys for `secret` injected as `auth` says, each folded as the
-/// text will be (folded.hpp: one level of percent, JSON, `\x` and HTML escapes
-/// decoded, ASCII case folded), longest first, without duplicates or empty
-/// strings. So the raw value is found also percent-encoded (either hex case,
+/// text's two views will be (folded.hpp: ASCII case folded, and also with one
+/// level of percent, JSON, `\x` and HTML escapes decoded), longest first,
+/// without duplicates or empty strings. So the raw value is found wherever it
+/// stands (also right after a '%', '\' or '&'), and also percent-encoded (either hex case,
 /// RFC 3986), JSON-escaped (RFC 8259 §7, `\/` and `\uXXXX` included), as HTML
 /// character references, in any mix of those, and in any letter case. Besides:
 /// - standard and URL-safe base64 (RFC 4648 §4, §5), with and without '='
@@ -42,8 +43,9 @@ inline constexpr std::size_t kMaxGrowthDivisor = 4;
 /// The result holds secrets: wipe it (wipe_forms) after use.
 std::vector<std::string> secret_forms(std::string_view secret, const vault::Auth& auth);
 
-/// Replaces every occurrence of any of `forms` in `text` (found in its folded
-/// view, then mapped back to the original bytes, an escape counted whole) by
+/// Replaces every occurrence of any of `forms` in `text` (found in either of
+/// its folded views, then mapped back to the original bytes, an escape counted
+/// whole) by
 /// kRedacted and returns how many markers were inserted. Occurrences are
 /// found at every offset (also overlapping ones); overlapping occurrences (of
 /// one form or of several) become one marker, adjacent ones one marker each.
