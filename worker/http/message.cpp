@@ -41,9 +41,8 @@ int hex_digit(char c) {
   return -1;
 }
 
-namespace {
-
-void parse_pairs(std::string_view s, std::map<std::string, std::string>& out) {
+std::vector<std::pair<std::string, std::string>> form_pairs(std::string_view s) {
+  std::vector<std::pair<std::string, std::string>> out;
   while (!s.empty()) {
     auto amp = s.find('&');
     auto part = s.substr(0, amp);
@@ -52,8 +51,15 @@ void parse_pairs(std::string_view s, std::map<std::string, std::string>& out) {
     auto eq = part.find('=');
     auto k = url_decode(part.substr(0, eq), true);
     auto v = eq == std::string_view::npos ? std::string() : url_decode(part.substr(eq + 1), true);
-    out[std::move(k)] = std::move(v);
+    out.emplace_back(std::move(k), std::move(v));
   }
+  return out;
+}
+
+namespace {
+
+void parse_pairs(std::string_view s, std::map<std::string, std::string>& out) {
+  for (auto& [k, v] : form_pairs(s)) out[std::move(k)] = std::move(v);
 }
 }  // namespace
 

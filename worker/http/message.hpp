@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "worker/async/effect.hpp"
@@ -39,6 +40,10 @@ struct Request {
 /// absolute http(s) URL.
 bool parse_url(std::string_view url, Request& out);
 
+/// application/x-www-form-urlencoded (also a query string) → its name/value
+/// pairs in order, repeats kept: '&'-separated, empty pieces skipped, '+' is a
+/// space, percent-escapes decoded, a name without '=' has the value "".
+std::vector<std::pair<std::string, std::string>> form_pairs(std::string_view encoded);
 /// application/x-www-form-urlencoded → map (last value wins).
 std::map<std::string, std::string> parse_form(std::string_view body);
 /// The elements of a comma-separated header value (RFC 9110 §5.6.1), trimmed

@@ -6,15 +6,7 @@ namespace ve::oauth {
 
 Result<Params> parse_params(std::string_view s) {
   Params out;
-  while (!s.empty()) {
-    const auto amp = s.find('&');
-    const auto part = s.substr(0, amp);
-    s = amp == std::string_view::npos ? std::string_view() : s.substr(amp + 1);
-    if (part.empty()) continue;
-    const auto eq = part.find('=');
-    auto name = http::url_decode(part.substr(0, eq), true);
-    auto value =
-        eq == std::string_view::npos ? std::string() : http::url_decode(part.substr(eq + 1), true);
+  for (auto& [name, value] : http::form_pairs(s)) {
     auto [it, inserted] = out.emplace(std::move(name), std::move(value));
     if (!inserted) {
       return bad_request("parameter '" + it->first.substr(0, 64) +
