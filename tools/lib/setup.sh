@@ -15,6 +15,7 @@ VE_DEBIAN_PACKAGES=(
   clang-14 lld-14 wasi-libc libc++-14-dev-wasm32 libc++abi-14-dev-wasm32
   libclang-rt-14-dev-wasm32 binaryen libboost-json1.81-dev catch2 libsqlite3-dev
   cmake g++ wrk dpkg-dev ca-certificates clang-format-14 clang-tidy-14
+  chromium  # the dashboard's browser tests (playwright-core drives /usr/bin/chromium)
 )
 
 ve_log() { printf '==> %s\n' "$*" >&2; }
