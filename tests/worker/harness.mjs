@@ -69,7 +69,9 @@ export async function startWorker(opts = {}) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, 'wrangler.toml'), undefined, {
     envFiles: ['.env.tests-read-no-dev-vars'],
   });
-  const { rootPath: _root, main: _main, ...fromWrangler } = workerOptions;
+  // Without [assets]: these tests are about the core; the dashboard's files
+  // (dashboard/dist) are served by the edge in front of it, not by the Worker.
+  const { rootPath: _root, main: _main, assets: _assets, ...fromWrangler } = workerOptions;
 
   const bindings = { ...fromWrangler.bindings, ENVIRONMENT: 'development', VAULT_KEYS: freshVaultKeys() };
   for (const [k, v] of Object.entries(opts.vars ?? {})) {

@@ -1,5 +1,7 @@
 // Liveness (answers without any I/O, so benchmarks can measure the runtime's
-// ceiling for a request through the shim and the core) and the site root.
+// ceiling for a request through the shim and the core). The site root and the
+// other dashboard pages are static assets (wrangler.toml [assets],
+// docs/dashboard.md), not core routes.
 #include <boost/json.hpp>
 
 #include "worker/api/domains.hpp"
@@ -18,15 +20,10 @@ async::Task<http::Response> healthz(Ctx&) {
       boost::json::object{{"status", "ok"}, {"service", "vaultedge"}, {"tasks_in_flight", others}});
 }
 
-/// The site root: until the dashboard exists, the account / sign-in page.
-async::Task<http::Response> root(Ctx&) {
-  co_return http::found("/auth/login");
-}
-
 }  // namespace
 
 std::vector<Route> system_routes() {
-  return {{"GET", "/healthz", Access::open, &healthz}, {"GET", "/", Access::open, &root}};
+  return {{"GET", "/healthz", Access::open, &healthz}};
 }
 
 }  // namespace ve::api

@@ -1,0 +1,10 @@
+// Placeholder: this page is built on the scaffold by another change (issue 11).
+import { Page } from '../components/page.jsx';
+
+export default function DoctorPage() {
+  return (
+    <Page title="Health">
+      <p class="muted">This page is not built yet.</p>
+    </Page>
+  );
+}
