@@ -59,6 +59,8 @@ async function failure(res) {
     const data = await res.json();
     if (data && typeof data.error === 'string') message = data.error;
     if (data && typeof data.code === 'string') code = data.code;
+    // A JSON-RPC error (POST /v1/mcp): {error: {code, message}}.
+    if (data && typeof data.error?.message === 'string') message = data.error.message;
   } catch {
     // Not JSON: keep the status line.
   }
@@ -89,8 +91,8 @@ export function me(fresh = false) {
  * @returns {Promise<Response>}
  * @throws {ApiError} on a non-2xx answer (after a 401: never settles, the page is leaving)
  */
-async function raw(method, path, body, retried = false) {
-  const headers = {};
+async function raw(method, path, body, retried = false, extra = {}) {
+  const headers = { ...extra };
   if (!SAFE.has(method)) {
     const user = await me();
     if (user.csrf_token) headers['X-CSRF-Token'] = user.csrf_token;
@@ -105,7 +107,7 @@ async function raw(method, path, body, retried = false) {
   // The page's token is stale (a new session in another tab): read it again once.
   if (err.code === 'csrf_required' && !retried) {
     await me(true);
-    return raw(method, path, body, true);
+    return raw(method, path, body, true, extra);
   }
   throw err;
 }
@@ -127,6 +129,18 @@ export async function api(method, path, body) {
     throw new ApiError(res.status, 'bad_response', 'The server sent an answer the page cannot read.');
   }
 }
+
+/**
+ * One request with extra headers (the MCP connection test sends Accept and
+ * MCP-Protocol-Version); the caller reads the body (JSON, SSE or none).
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} body sent as JSON
+ * @param {Record<string, string>} headers
+ * @returns {Promise<Response>} a 2xx answer
+ * @throws {ApiError}
+ */
+export const request = (method, path, body, headers) => raw(method, path, body, false, headers);
 
 export const get = (path) => api('GET', path);
 export const post = (path, body = {}) => api('POST', path, body);
