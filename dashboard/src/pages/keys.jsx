@@ -1,10 +1,172 @@
-// Being built (issue 11).
+// Keys: every credential in the vault, searchable and filterable by provider,
+// category and tag; "Store key" adds one. Each name links to its detail page
+// (/keys/:id), where it is revealed, rotated, renamed, paused or deleted.
+import { useMemo, useState } from 'preact/hooks';
 import { Page } from '../components/page.jsx';
+import { Table } from '../components/table.jsx';
+import { Time } from '../components/time.jsx';
+import { Empty, LoadError, Loading } from '../components/empty.jsx';
+import { useStatus } from '../components/status.jsx';
+import { useResource } from '../lib/resource.js';
+import { CATEGORY_LABELS } from '../lib/providers.js';
+import { StoreKeyDialog } from './keys/store-dialog.jsx';
+
+const CREDENTIAL_LABELS = { api_key: 'API key', oauth2: 'OAuth' };
+
+function matches(k, q) {
+  if (!q) return true;
+  const hay = [k.name, k.provider, k.category, ...(k.tags || []), ...(k.previous_names || [])].join(' ').toLowerCase();
+  return q
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((w) => hay.includes(w));
+}
+
+const uniq = (xs) => [...new Set(xs)].sort((a, b) => a.localeCompare(b));
 
 export default function KeysPage() {
+  const { data, error, loading, reload } = useResource('/v1/keys');
+  const [storing, setStoring] = useState(false);
+  const [q, setQ] = useState('');
+  const [provider, setProvider] = useState('');
+  const [category, setCategory] = useState('');
+  const [tag, setTag] = useState('');
+  const { say } = useStatus();
+
+  const keys = data?.keys || [];
+  const options = useMemo(
+    () => ({
+      providers: uniq(keys.map((k) => k.provider)),
+      categories: uniq(keys.map((k) => k.category)),
+      tags: uniq(keys.flatMap((k) => k.tags || [])),
+    }),
+    [data],
+  );
+  const shown = keys.filter(
+    (k) =>
+      matches(k, q) &&
+      (!provider || k.provider === provider) &&
+      (!category || k.category === category) &&
+      (!tag || (k.tags || []).includes(tag)),
+  );
+  const filtering = q || provider || category || tag;
+
+  const stored = async (created) => {
+    setStoring(false);
+    say(`Stored ${created.name}`);
+    await reload();
+  };
+
   return (
-    <Page title="Keys">
-      <p class="muted">Loading soon.</p>
+    <Page
+      title="Keys"
+      actions={
+        <button type="button" class="button-primary" onClick={() => setStoring(true)}>
+          Store key
+        </button>
+      }
+    >
+      <StoreKeyDialog open={storing} onClose={() => setStoring(false)} onStored={stored} />
+      {error && <LoadError error={error} onRetry={reload} />}
+      {!data && loading && <Loading what="Loading your keys" />}
+      {data && keys.length === 0 && (
+        <Empty title="Your vault is empty">
+          <p class="muted">Store an API key or an OAuth credential to use it from your apps, the CLI and AI clients.</p>
+        </Empty>
+      )}
+      {keys.length > 0 && (
+        <>
+          <div class="filters" role="search" aria-label="Filter keys">
+            <div class="field">
+              <label for="key-search">Search</label>
+              <input
+                id="key-search"
+                type="search"
+                value={q}
+                placeholder="Name, provider, tag…"
+                onInput={(e) => setQ(e.currentTarget.value)}
+              />
+            </div>
+            <div class="field">
+              <label for="key-provider">Provider</label>
+              <select id="key-provider" value={provider} onChange={(e) => setProvider(e.currentTarget.value)}>
+                <option value="">All providers</option>
+                {options.providers.map((p) => (
+                  <option value={p} key={p}>
+                    {p}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for="key-category">Category</label>
+              <select id="key-category" value={category} onChange={(e) => setCategory(e.currentTarget.value)}>
+                <option value="">All categories</option>
+                {options.categories.map((c) => (
+                  <option value={c} key={c}>
+                    {CATEGORY_LABELS[c] || c}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for="key-tag">Tag</label>
+              <select id="key-tag" value={tag} onChange={(e) => setTag(e.currentTarget.value)}>
+                <option value="">All tags</option>
+                {options.tags.map((t) => (
+                  <option value={t} key={t}>
+                    {t}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <p class="muted" aria-live="polite">
+            {filtering ? `${shown.length} of ${keys.length} keys match` : `${keys.length} ${keys.length === 1 ? 'key' : 'keys'}`}
+          </p>
+          {shown.length === 0 ? (
+            <Empty title="No key matches these filters" />
+          ) : (
+            <Table caption="Keys" columns={['Name', 'Provider', 'Type', 'Tags', 'Created', 'Rotated', 'Last used', 'State']}>
+              {shown.map((k) => (
+                <tr key={k.id}>
+                  <td>
+                    <a href={`/keys/${encodeURIComponent(k.id)}`} class="mono">
+                      {k.name}
+                    </a>
+                  </td>
+                  <td>
+                    {k.provider}
+                    <br />
+                    <span class="muted">{CATEGORY_LABELS[k.category] || k.category}</span>
+                  </td>
+                  <td class="nowrap">{CREDENTIAL_LABELS[k.credential_type] || k.credential_type}</td>
+                  <td>
+                    {(k.tags || []).map((t) => (
+                      <span class="chip" key={t}>
+                        {t}
+                      </span>
+                    ))}
+                  </td>
+                  <td class="nowrap">
+                    <Time iso={k.created_at} />
+                  </td>
+                  <td class="nowrap">
+                    <Time iso={k.rotated_at} />
+                  </td>
+                  <td class="nowrap">
+                    <Time iso={k.last_used_at} />
+                  </td>
+                  <td class="nowrap">
+                    {k.paused_at ? <span class="badge badge-paused">Paused</span> : <span class="badge badge-ok">Active</span>}
+                  </td>
+                </tr>
+              ))}
+            </Table>
+          )}
+        </>
+      )}
     </Page>
   );
 }
