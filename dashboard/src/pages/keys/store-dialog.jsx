@@ -143,7 +143,7 @@ export function StoreKeyDialog({ open, onClose, onStored }) {
             </label>
             <label class="check">
               <input type="radio" name="credential_type" value="oauth2" checked={v.type === 'oauth2'} onChange={set('type')} />
-              OAuth credential (client ID and secret)
+              OAuth credential
             </label>
           </div>
         </fieldset>
