@@ -1,7 +1,7 @@
 // A modal dialog on the native <dialog> element (showModal): focus moves into
 // it and is trapped there, Escape closes it, the page behind is inert, and
 // focus returns to the control that opened it. `title` names it (aria-labelledby).
-import { useEffect, useId, useRef } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef } from 'preact/hooks';
 
 /**
  * @param {{title: string, open: boolean, onClose: () => void, children: any, wide?: boolean}} props
@@ -9,7 +9,10 @@ import { useEffect, useId, useRef } from 'preact/hooks';
 export function Dialog({ title, open, onClose, children, wide }) {
   const ref = useRef(null);
   const id = useId();
-  useEffect(() => {
+  // A layout effect: the dialog is shown in the same task that rendered it
+  // (a plain effect waits for the next frame, so a click's dialog would
+  // still be hidden right after the click).
+  useLayoutEffect(() => {
     const d = ref.current;
     if (!open || !d) return undefined;
     const opener = document.activeElement;
