@@ -2,7 +2,8 @@
 // run_doctor MCP tool), findings grouped by severity. Each finding names the
 // REST call that fixes it (`fix`: {action, method, path}); its button does
 // that fix and then runs the report again:
-//   rotate         needs a new value: opens the key's page with its rotate dialog
+//   rotate         needs a new value: reads the key and opens its rotate dialog
+//                  (the key page's RotateDialog) here
 //   delete         a key: confirmed by typing its name
 //   resume, revoke_device, revoke_token: confirmed in a dialog, then the call
 //   refresh_token  only the app holding the refresh token can do it: no button
@@ -11,9 +12,12 @@ import { Page } from '../components/page.jsx';
 import { Empty, LoadError, Loading } from '../components/empty.jsx';
 import { ConfirmAction } from '../components/confirm-action.jsx';
 import { ConfirmByTyping } from '../components/confirm.jsx';
+import { ActionError } from '../components/field.jsx';
 import { useStatus } from '../components/status.jsx';
+import { RotateDialog } from './keys/manage-dialogs.jsx';
 import { useResource } from '../lib/resource.js';
-import { api } from '../lib/api.js';
+import { useAction } from '../lib/forms.js';
+import { api, get } from '../lib/api.js';
 import { plural } from '../lib/format.js';
 
 const GROUPS = [
@@ -55,17 +59,27 @@ const CONFIRM = {
 /** The id of the finding's subject. */
 const subjectId = (f) => f.key_id || f.device_id || f.token_id;
 
-/** The control that performs a finding's fix. */
-function FixButton({ finding: f, onFix }) {
-  const action = f.fix?.action;
-  if (action === 'rotate' && f.key_id) {
-    // Rotation needs the new value from the provider: the key page asks for it.
-    return (
-      <a class="button button-small button-primary" href={`/keys/${encodeURIComponent(f.key_id)}?action=rotate`}>
+/** Rotate: the key's record (its credential type says which fields to ask for), then its dialog. */
+function RotateButton({ finding: f, onRotate }) {
+  const act = useAction();
+  const open = () =>
+    act.run(async () => {
+      onRotate(await get(`/v1/keys/${encodeURIComponent(f.key_id)}`));
+    });
+  return (
+    <>
+      <button type="button" class="button-small button-primary" onClick={open} disabled={act.busy}>
         Rotate
-      </a>
-    );
-  }
+      </button>
+      <ActionError error={act.error?.message} />
+    </>
+  );
+}
+
+/** The control that performs a finding's fix. */
+function FixButton({ finding: f, onFix, onRotate }) {
+  const action = f.fix?.action;
+  if (action === 'rotate' && f.key_id) return <RotateButton finding={f} onRotate={onRotate} />;
   if (action === 'delete' && f.key_id) {
     return (
       <button type="button" class="button-small button-danger" onClick={() => onFix(f)}>
@@ -86,7 +100,7 @@ function FixButton({ finding: f, onFix }) {
   return null;
 }
 
-function Finding({ finding: f, onFix }) {
+function Finding({ finding: f, onFix, onRotate }) {
   return (
     <li class="card finding">
       <div class="row">
@@ -97,7 +111,7 @@ function Finding({ finding: f, onFix }) {
       <p>{f.detail}</p>
       <p class="muted">{f.action}</p>
       <div class="actions">
-        <FixButton finding={f} onFix={onFix} />
+        <FixButton finding={f} onFix={onFix} onRotate={onRotate} />
       </div>
     </li>
   );
@@ -106,6 +120,7 @@ function Finding({ finding: f, onFix }) {
 export default function DoctorPage() {
   const { data, error, loading, reload } = useResource('/v1/doctor');
   const [fixing, setFixing] = useState(null);
+  const [rotating, setRotating] = useState(null);
   const { say } = useStatus();
   const findings = data?.findings || [];
 
@@ -147,7 +162,7 @@ export default function DoctorPage() {
                 </h2>
                 <ul class="plain-list cards">
                   {mine.map((f) => (
-                    <Finding key={`${f.kind}:${subjectId(f)}`} finding={f} onFix={setFixing} />
+                    <Finding key={`${f.kind}:${subjectId(f)}`} finding={f} onFix={setFixing} onRotate={setRotating} />
                   ))}
                 </ul>
               </section>
@@ -181,6 +196,18 @@ export default function DoctorPage() {
         onConfirm={runFix}
         onClose={close}
       />
+      {rotating && (
+        <RotateDialog
+          keyRecord={rotating}
+          open
+          onClose={() => setRotating(null)}
+          onDone={() => {
+            say(`Rotated ${rotating.name}`);
+            setRotating(null);
+            reload();
+          }}
+        />
+      )}
       <ConfirmByTyping
         open={fixing?.fix.action === 'delete'}
         title="Delete this key?"
