@@ -77,7 +77,29 @@ function indexHtml(js, css) {
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
+/**
+ * Every page path of src/routes.js must be one of wrangler.toml's negative
+ * run_worker_first rules (served by the assets), or the Worker would answer
+ * its JSON 404 for it. Route parameters (`:id`) are tried as a sample value.
+ * @throws {Error} naming the paths no rule serves
+ */
+async function checkServedPaths() {
+  const toml = await readFile(join(HERE, '..', 'wrangler.toml'), 'utf8');
+  const list = toml.match(/^run_worker_first\s*=\s*\[([^\]]*)\]/m);
+  if (!list) throw new Error('wrangler.toml [assets] has no run_worker_first list');
+  const negatives = [...list[1].matchAll(/"!([^"]+)"/g)].map((m) => m[1]);
+  const served = (path) =>
+    negatives.some((rule) => (rule.endsWith('/*') ? path.startsWith(rule.slice(0, -1)) : path === rule));
+  const routes = await readFile(join(HERE, 'src', 'routes.js'), 'utf8');
+  const paths = [...routes.matchAll(/\bpath:\s*'([^']+)'/g)].map((m) => m[1].replace(/:[a-z]+/gi, 'sample'));
+  const missing = paths.filter((p) => !served(p));
+  if (missing.length) {
+    throw new Error(`wrangler.toml run_worker_first needs a negative rule ("!/page") for: ${missing.join(', ')}`);
+  }
+}
+
 async function main() {
+  await checkServedPaths();
   await rm(OUT, { recursive: true, force: true });
   await mkdir(ASSETS, { recursive: true });
 

@@ -84,7 +84,7 @@ export function StoreKeyDialog({ open, onClose, onStored }) {
   }, [open]);
 
   const set = (field) => (e) => {
-    const value = e.currentTarget.type === 'radio' ? e.currentTarget.value : e.currentTarget.value;
+    const { value } = e.currentTarget;
     setV((old) => ({ ...old, [field]: value }));
   };
 
