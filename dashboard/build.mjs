@@ -14,7 +14,7 @@
 // Usage: node dashboard/build.mjs            (from any directory)
 // Exit status: 0 built and within budget; 1 build error or over budget.
 import { build } from 'esbuild';
-import { mkdir, rm, writeFile, readFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -100,7 +100,8 @@ async function checkServedPaths() {
 
 async function main() {
   await checkServedPaths();
-  await rm(OUT, { recursive: true, force: true });
+  // The directory itself stays (a running `wrangler dev` watches it); files
+  // of earlier builds are removed once the new ones are written.
   await mkdir(ASSETS, { recursive: true });
 
   const result = await build({
@@ -139,6 +140,10 @@ async function main() {
 
   await writeFile(join(OUT, 'index.html'), indexHtml(rel(entryJs), rel(entryCss)));
   await writeFile(join(OUT, '_headers'), HEADERS);
+  const fresh = new Set(Object.keys(outputs).map(rel));
+  for (const f of await readdir(ASSETS)) {
+    if (!fresh.has(f)) await rm(join(ASSETS, f), { recursive: true, force: true });
+  }
 
   // Sizes: gzip each output once.
   const gz = new Map();

@@ -36,8 +36,11 @@ function CopySecret({ get, label }) {
   );
 }
 
-/** @param {{keyId: string, name: string}} props */
-export function Secret({ keyId, name }) {
+/**
+ * @param {{keyId: string, name: string, onRevealed?: () => void}} props
+ *   onRevealed: called after a reveal (the key's last use and activity changed)
+ */
+export function Secret({ keyId, name, onRevealed }) {
   const [held, setHeld] = useState(null); // {value} | {fields} | null
   const [shown, setShown] = useState(false);
   const [left, setLeft] = useState(0);
@@ -66,6 +69,7 @@ export function Secret({ keyId, name }) {
       setLeft(Math.ceil(REVEAL_MS / 1000));
       timers.current.hide = setTimeout(drop, REVEAL_MS);
       timers.current.tick = setInterval(() => setLeft(Math.max(0, Math.ceil((until - Date.now()) / 1000))), 1000);
+      onRevealed?.();
     });
 
   if (!held) {

@@ -1,6 +1,6 @@
 // One key (/keys/:id): reveal its value, copy its proxy URL, rotate, rename,
 // pause or resume, delete; its versions and its own activity.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useRoute, useLocation } from 'preact-iso/router';
 import { Page } from '../components/page.jsx';
 import { Secret } from '../components/secret.jsx';
@@ -18,8 +18,12 @@ import { useResource } from '../lib/resource.js';
 import { CATEGORY_LABELS, injectionOfType } from '../lib/providers.js';
 import { RenameDialog, RotateDialog } from './keys/manage-dialogs.jsx';
 
-function KeyActivity({ keyId }) {
+/** The key's own audit rows; `refresh` changes after each action on the page. */
+function KeyActivity({ keyId, refresh }) {
   const { data, error, reload } = useResource(withQuery('/v1/activity', { key_id: keyId, limit: 50 }));
+  useEffect(() => {
+    if (refresh) reload();
+  }, [refresh]);
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (!data) return <Loading what="Loading activity" />;
   if (data.logs.length === 0) return <Empty title="No activity for this key yet" />;
@@ -30,7 +34,13 @@ export default function KeyPage() {
   const { params } = useRoute();
   const { route } = useLocation();
   const path = `/v1/keys/${encodeURIComponent(params.id)}`;
-  const { data: k, error, reload } = useResource(path);
+  const { data: k, error, reload: reloadKey } = useResource(path);
+  const [refresh, setRefresh] = useState(0);
+  // After an action: the key (last used, version, state) and its activity.
+  const reload = async () => {
+    setRefresh((n) => n + 1);
+    await reloadKey();
+  };
   const [dialog, setDialog] = useState(null);
   const pause = useAction();
   const { say } = useStatus();
@@ -38,7 +48,7 @@ export default function KeyPage() {
   if (error) {
     return (
       <Page title="Key">
-        <LoadError error={error} onRetry={error.status === 404 ? null : reload} />
+        <LoadError error={error} onRetry={error.status === 404 ? null : reloadKey} />
         <p>
           <a href="/">Back to your keys</a>
         </p>
@@ -86,7 +96,7 @@ export default function KeyPage() {
       <div class="cards">
         <section class="card stack" aria-labelledby="value-h">
           <h2 id="value-h">Value</h2>
-          <Secret keyId={k.id} name={k.name} />
+          <Secret keyId={k.id} name={k.name} onRevealed={reload} />
         </section>
 
         <section class="card stack" aria-labelledby="manage-h">
@@ -207,7 +217,7 @@ export default function KeyPage() {
 
         <section class="stack" aria-labelledby="activity-h">
           <h2 id="activity-h">Activity</h2>
-          <KeyActivity keyId={k.id} />
+          <KeyActivity keyId={k.id} refresh={refresh} />
         </section>
       </div>
 
