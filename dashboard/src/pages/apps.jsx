@@ -67,20 +67,22 @@ function RecentCalls({ clientId }) {
 function GrantRow({ grant: g, onRevoke }) {
   return (
     <tr>
-      <td>
+      <td class="app-cell">
         <ClientName grant={g} />
-      </td>
-      <td>
-        <code>{g.redirect_host}</code>
+        <div class="muted">
+          redirects to <code>{g.redirect_host}</code>
+        </div>
       </td>
       <td>
         <Scopes grant={g} />
       </td>
       <td class="nowrap">
-        <Time iso={g.approved_at || g.authorized_at} />
-      </td>
-      <td class="nowrap">
-        <Time iso={g.last_used_at} />
+        <div>
+          approved <Time iso={g.approved_at || g.authorized_at} />
+        </div>
+        <div>
+          last used <Time iso={g.last_used_at} />
+        </div>
       </td>
       <td>
         <RecentCalls clientId={g.client_id} />
@@ -129,7 +131,7 @@ export default function AppsPage() {
       {grants.length > 0 && (
         <Table
           caption="Connected apps"
-          columns={['App', 'Redirects to', 'May', 'Approved', 'Last used', 'Recent tool calls', 'Actions']}
+          columns={['App', 'May', 'Approved, last used', 'Recent tool calls', 'Actions']}
         >
           {grants.map((g) => (
             <GrantRow key={g.id} grant={g} onRevoke={setRevoking} />
