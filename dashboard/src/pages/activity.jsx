@@ -85,9 +85,17 @@ function Select({ id, label, value, onChange, all, options }) {
 /** The newest id among rows, for the `since` cursor. */
 const maxId = (logs) => logs.reduce((m, l) => Math.max(m, l.id || 0), 0);
 
+/** Filters given in the address (e.g. /activity?key_id=… from a key's page). */
+function filtersFromAddress() {
+  const q = new URLSearchParams(location.search);
+  const f = { ...EMPTY_FILTERS };
+  for (const k of Object.keys(f)) f[k] = q.get(k) || '';
+  return f;
+}
+
 export default function ActivityPage() {
-  const [filters, setFilters] = useState(EMPTY_FILTERS);
-  const [action, setAction] = useState(''); // typed; applied after a pause
+  const [filters, setFilters] = useState(filtersFromAddress);
+  const [action, setAction] = useState(filters.action); // typed; applied after a pause
   const [logs, setLogs] = useState(null);
   const [cursor, setCursor] = useState({ latest: 0, older: null });
   const [loadError, setLoadError] = useState(null);
@@ -120,6 +128,10 @@ export default function ActivityPage() {
   }, [filters]);
   useEffect(() => {
     load();
+    // The address follows the filters (reload and back keep them); replaceState
+    // leaves the router alone, so the page is not drawn again.
+    const url = withQuery('/activity', filters);
+    if (url !== location.pathname + location.search) history.replaceState(history.state, '', url);
   }, [load]);
 
   // The action filter follows the text box after typing stops.

@@ -217,6 +217,9 @@ export default function KeyPage() {
 
         <section class="stack" aria-labelledby="activity-h">
           <h2 id="activity-h">Activity</h2>
+          <p>
+            <a href={withQuery('/activity', { key_id: k.id })}>Filter the full activity by this key</a>
+          </p>
           <KeyActivity keyId={k.id} refresh={refresh} />
         </section>
       </div>
