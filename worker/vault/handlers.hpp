@@ -33,7 +33,13 @@ async::Task<http::Response> delete_key(api::Ctx& ctx);
 /// POST /v1/keys/reveal {keys: [1..50 names or ids]} → {keys: [...], missing: [...]}.
 async::Task<http::Response> reveal_keys(api::Ctx& ctx);
 
-/// GET /v1/activity?limit&key_id&token_id&before → {logs: [...]} newest first.
+/// GET /v1/activity?limit&<filters> → {logs: [...], latest_id, next_before}
+/// newest first (filters and cursors: activity_query.hpp, docs/rest.md).
 async::Task<http::Response> list_activity(api::Ctx& ctx);
+/// GET /v1/activity/export?format=csv|jsonl&<filters> → an attachment, oldest
+/// first, at most 10 000 rows (400 range_too_large beyond).
+async::Task<http::Response> export_activity(api::Ctx& ctx);
+/// GET /v1/activity/stats?days=30 → per-UTC-day counts by key and by app.
+async::Task<http::Response> activity_stats(api::Ctx& ctx);
 
 }  // namespace ve::vault

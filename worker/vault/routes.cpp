@@ -23,6 +23,8 @@ std::vector<api::Route> routes() {
       {"POST", "/v1/keys/:id/pause", Access::user, &pause_key},
       {"POST", "/v1/keys/:id/resume", Access::user, &resume_key},
       {"GET", "/v1/activity", Access::user, &list_activity},
+      {"GET", "/v1/activity/export", Access::user, &export_activity},
+      {"GET", "/v1/activity/stats", Access::user, &activity_stats},
   };
 }
 
