@@ -26,9 +26,12 @@ std::vector<api::Route> routes();  // worker/mcp/routes.cpp: POST /v1/mcp (Strea
 namespace ve::proxy {
 std::vector<api::Route> routes();  // worker/proxy/routes.cpp: /v1/proxy/:keyId[/*]
 }  // namespace ve::proxy
+namespace ve::health {
+std::vector<api::Route> routes();  // worker/health/routes.cpp: GET /v1/doctor
+}  // namespace ve::health
 
 namespace ve::api {
 inline constexpr std::array kDomains = {&system_routes,  &auth::routes,  &vault::routes,
                                         &tokens::routes, &oauth::routes, &mcp::routes,
-                                        &proxy::routes};
+                                        &proxy::routes,  &health::routes};
 }  // namespace ve::api

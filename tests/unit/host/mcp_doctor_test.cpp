@@ -1,4 +1,4 @@
-// run_doctor: the pure rules of worker/mcp/tools/doctor_rules.hpp at their
+// run_doctor: the pure rules of worker/health/rules.hpp at their
 // thresholds with a fixed clock, and the tool end to end on keys and devices
 // whose timestamps are seeded directly in SQLite.
 #include <sqlite3.h>
@@ -9,12 +9,12 @@
 #include "tests/unit/host/fixture.hpp"
 #include "tests/unit/host/mcp_support.hpp"
 #include "tests/unit/host/vault_fixture.hpp"
-#include "worker/mcp/tools/doctor_rules.hpp"
+#include "worker/health/rules.hpp"
 #include "worker/util/time.hpp"
 
 using namespace ve::test;
 namespace bj = boost::json;
-namespace doctor = ve::mcp::doctor;
+namespace doctor = ve::health;
 
 namespace {
 
@@ -42,15 +42,15 @@ void exec_sql(ve::host::HostRunner& host, const std::string& sql) {
 TEST_CASE("mcp doctor: ISO 8601 parsing round-trips util::iso8601", "[mcp][doctor]") {
   for (std::int64_t ms : {std::int64_t{0}, std::int64_t{951782400123}, kNow, kNow + 999,
                           std::int64_t{4102444799999}}) {
-    CHECK(doctor::parse_iso8601(ve::util::iso8601(ms)) == std::optional<std::int64_t>(ms));
+    CHECK(ve::util::parse_iso8601(ve::util::iso8601(ms)) == std::optional<std::int64_t>(ms));
   }
-  CHECK(doctor::parse_iso8601("2026-11-22T19:17:41Z") ==
-        std::optional<std::int64_t>(doctor::parse_iso8601("2026-11-22T19:17:41.000Z")));
+  CHECK(ve::util::parse_iso8601("2026-11-22T19:17:41Z") ==
+        std::optional<std::int64_t>(ve::util::parse_iso8601("2026-11-22T19:17:41.000Z")));
   for (const char* bad :
        {"", "2026-11-22", "2026-13-01T00:00:00Z", "2026-11-22T19:17:41", "2026-11-22T19:17:41.Z",
         "2026-11-22 19:17:41Z", "x026-11-22T19:17:41Z"}) {
     INFO(bad);
-    CHECK_FALSE(doctor::parse_iso8601(bad).has_value());
+    CHECK_FALSE(ve::util::parse_iso8601(bad).has_value());
   }
   CHECK(doctor::days_between(days_ago(90), kNow) == 90);
   CHECK(doctor::days_between(days_ago(90) + 1, kNow) == 89);

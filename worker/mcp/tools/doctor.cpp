@@ -1,13 +1,9 @@
-// run_doctor: the vault's health check. Reads the key, device and scoped-token
-// lists through the REST handlers (GET /v1/keys, GET /v1/devices, GET
-// /v1/tokens) and applies the rules of doctor_rules.hpp.
-#include "worker/auth/handlers.hpp"
-#include "worker/mcp/tools/doctor_rules.hpp"
+// run_doctor: the vault's health check, the same report as GET /v1/doctor
+// (worker/health/report.hpp) without the REST `fix` objects, so its output
+// keeps the shape of its outputSchema.
+#include "worker/health/report.hpp"
 #include "worker/mcp/tools/rest_call.hpp"
 #include "worker/mcp/tools/tools.hpp"
-#include "worker/tokens/handlers.hpp"
-#include "worker/util/time.hpp"
-#include "worker/vault/handlers.hpp"
 
 namespace ve::mcp::tools {
 
@@ -15,100 +11,35 @@ namespace bj = boost::json;
 
 namespace {
 
-std::optional<std::int64_t> time_field(const bj::object& o, std::string_view field) {
-  const auto* v = o.if_contains(field);
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  return doctor::parse_iso8601(v->as_string());
-}
-
-std::string text_field(const bj::object& o, std::string_view field) {
-  const auto* v = o.if_contains(field);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-std::vector<doctor::KeyFacts> key_facts(const bj::object& list) {
-  std::vector<doctor::KeyFacts> out;
-  const auto* keys = list.if_contains("keys");
-  if (keys == nullptr || !keys->is_array()) return out;
-  for (const auto& k : keys->as_array()) {
-    if (!k.is_object()) continue;
-    const auto& o = k.as_object();
-    out.push_back({text_field(o, "id"), text_field(o, "name"),
-                   time_field(o, "created_at").value_or(0), time_field(o, "rotated_at"),
-                   time_field(o, "paused_at"), time_field(o, "last_used_at")});
-  }
-  return out;
-}
-
-std::vector<doctor::DeviceFacts> device_facts(const bj::object& list) {
-  std::vector<doctor::DeviceFacts> out;
-  const auto* devices = list.if_contains("devices");
-  if (devices == nullptr || !devices->is_array()) return out;
-  for (const auto& d : devices->as_array()) {
-    if (!d.is_object()) continue;
-    const auto& o = d.as_object();
-    const auto* current = o.if_contains("current");
-    out.push_back({text_field(o, "id"), text_field(o, "name"), time_field(o, "created_at"),
-                   time_field(o, "last_used_at"),
-                   current != nullptr && current->is_bool() && current->as_bool()});
-  }
-  return out;
-}
-
-/// Facts of the tokens that can still be used (revoked ones are history).
-std::vector<doctor::TokenFacts> token_facts(const bj::object& list) {
-  std::vector<doctor::TokenFacts> out;
-  const auto* tokens = list.if_contains("tokens");
-  if (tokens == nullptr || !tokens->is_array()) return out;
-  for (const auto& t : tokens->as_array()) {
-    if (!t.is_object()) continue;
-    const auto& o = t.as_object();
-    const auto* revoked = o.if_contains("revoked");
-    if (revoked != nullptr && revoked->is_bool() && revoked->as_bool()) continue;
-    out.push_back({text_field(o, "id"), text_field(o, "name"), text_field(o, "rotation_type"),
-                   time_field(o, "created_at").value_or(0), time_field(o, "last_used_at"),
-                   time_field(o, "paused_at"), time_field(o, "current_token_expires_at")});
-  }
-  return out;
-}
-
 /// A threshold argument, or `fallback`. The input schema bounds it; this
 /// repeats the bound for callers that skip validation.
 Result<std::int64_t> threshold(const bj::object& args, std::string_view name,
                                std::int64_t fallback) {
   if (!args.contains(name)) return fallback;
   auto v = arg_int(args, name);
-  if (!v || *v < doctor::kMinThresholdDays || *v > doctor::kMaxThresholdDays) {
+  if (!v || *v < health::kMinThresholdDays || *v > health::kMaxThresholdDays) {
     return bad_request("argument '" + std::string(name) + "' must be a whole number of days from " +
-                       std::to_string(doctor::kMinThresholdDays) + " to " +
-                       std::to_string(doctor::kMaxThresholdDays));
+                       std::to_string(health::kMinThresholdDays) + " to " +
+                       std::to_string(health::kMaxThresholdDays));
   }
   return *v;
 }
 
 async::Task<ToolResult> run_doctor(CallCtx& ctx, const bj::object& args) {
-  doctor::Thresholds t;
-  auto rotation = threshold(args, "rotation_max_age_days", doctor::kRotationMaxAgeDays);
+  health::Thresholds t;
+  auto rotation = threshold(args, "rotation_max_age_days", health::kRotationMaxAgeDays);
   if (!rotation.ok()) co_return failed(rotation.error());
-  auto unused = threshold(args, "unused_after_days", doctor::kUnusedAfterDays);
+  auto unused = threshold(args, "unused_after_days", health::kUnusedAfterDays);
   if (!unused.ok()) co_return failed(unused.error());
-  auto idle = threshold(args, "device_idle_days", doctor::kDeviceIdleDays);
+  auto idle = threshold(args, "device_idle_days", health::kDeviceIdleDays);
   if (!idle.ok()) co_return failed(idle.error());
   t.rotation_max_age_days = rotation.value();
   t.unused_after_days = unused.value();
   t.device_idle_days = idle.value();
 
-  auto keys = co_await rest_call(ctx, {"GET", "/v1/keys", {}, {}, {}, &vault::list_keys});
-  if (!keys.ok()) co_return failed(keys.error());
-  auto devices =
-      co_await rest_call(ctx, {"GET", "/v1/devices", {}, {}, {}, &auth::handlers::list_devices});
-  if (!devices.ok()) co_return failed(devices.error());
-  auto tokens =
-      co_await rest_call(ctx, {"GET", "/v1/tokens", {}, {}, {}, &tokens::handlers::list_tokens});
-  if (!tokens.ok()) co_return failed(tokens.error());
-  co_return ToolResult::success(doctor::report(key_facts(keys.value()),
-                                               device_facts(devices.value()),
-                                               token_facts(tokens.value()), util::now_ms(), t));
+  auto report = co_await health::vault_report(ctx.api, t, health::FixField::omit);
+  if (!report.ok()) co_return failed(report.error());
+  co_return ToolResult::success(std::move(report.value()));
 }
 
 constexpr const char* kInput =

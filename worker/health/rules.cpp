@@ -1,9 +1,10 @@
-#include "worker/mcp/tools/doctor_rules.hpp"
+#include "worker/health/rules.hpp"
 
 #include <array>
-#include <charconv>
 
-namespace ve::mcp::doctor {
+#include "worker/http/message.hpp"
+
+namespace ve::health {
 
 namespace bj = boost::json;
 
@@ -13,25 +14,10 @@ std::string days_text(std::int64_t days) {
   return std::to_string(days) + (days == 1 ? " day" : " days");
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, std::int64_t m, std::int64_t d) {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t yoe = y - era * 400;
-  const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/// The decimal number in s[pos, pos + len), or nullopt.
-std::optional<std::int64_t> digits(std::string_view s, std::size_t pos, std::size_t len) {
-  if (pos + len > s.size()) return std::nullopt;
-  std::int64_t v = 0;
-  for (std::size_t i = pos; i < pos + len; ++i) {
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
-    v = v * 10 + (s[i] - '0');
-  }
-  return v;
+Fix fix_for(std::string action, std::string method, std::string_view prefix, const std::string& id,
+            std::string_view suffix = {}) {
+  return {std::move(action), std::move(method),
+          std::string(prefix) + http::url_encode(id) + std::string(suffix)};
 }
 
 std::string check_status(std::size_t n) {
@@ -43,34 +29,6 @@ std::string check_status(std::size_t n) {
 std::int64_t days_between(std::int64_t from_ms, std::int64_t to_ms) {
   if (to_ms <= from_ms) return 0;
   return (to_ms - from_ms) / kMsPerDay;
-}
-
-std::optional<std::int64_t> parse_iso8601(std::string_view s) {
-  // YYYY-MM-DDTHH:MM:SS[.fff]Z
-  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-      s.back() != 'Z') {
-    return std::nullopt;
-  }
-  auto y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2);
-  auto h = digits(s, 11, 2), mi = digits(s, 14, 2), se = digits(s, 17, 2);
-  if (!y || !mo || !d || !h || !mi || !se || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 || *h > 23 ||
-      *mi > 59 || *se > 60) {
-    return std::nullopt;
-  }
-  std::int64_t ms = 0;
-  if (s.size() > 20) {
-    if (s[19] != '.' || s.size() < 22) return std::nullopt;
-    const std::size_t n = s.size() - 21;  // fraction digits
-    auto frac = digits(s, 20, n);
-    if (!frac || n > 9) return std::nullopt;
-    ms = *frac;
-    for (std::size_t i = n; i < 3; ++i) ms *= 10;
-    for (std::size_t i = 3; i < n; ++i) ms /= 10;
-  } else if (s.size() != 20) {
-    return std::nullopt;
-  }
-  const std::int64_t days = days_from_civil(*y, *mo, *d);
-  return ((days * 24 + *h) * 60 + *mi) * 60 * 1000 + *se * 1000 + ms;
 }
 
 std::vector<Finding> key_findings(const std::vector<KeyFacts>& keys, std::int64_t now_ms,
@@ -85,7 +43,7 @@ std::vector<Finding> key_findings(const std::vector<KeyFacts>& keys, std::int64_
                          " ago (limit " + days_text(t.rotation_max_age_days) + ")",
                      "create a new key at the provider, then call rotate_key with it; revoke the "
                      "old one at the provider",
-                     age});
+                     age, fix_for("rotate", "POST", "/v1/keys/", k.id, "/rotate")});
     }
   }
   for (const auto& k : keys) {
@@ -99,7 +57,7 @@ std::vector<Finding> key_findings(const std::vector<KeyFacts>& keys, std::int64_
                " (limit " + days_text(t.unused_after_days) + ")",
            "if nothing needs it any more, confirm with the user and call delete_key "
            "(and revoke it at the provider); otherwise keep it",
-           idle});
+           idle, fix_for("delete", "DELETE", "/v1/keys/", k.id)});
     }
   }
   for (const auto& k : keys) {
@@ -109,7 +67,7 @@ std::vector<Finding> key_findings(const std::vector<KeyFacts>& keys, std::int64_
                    "paused " + days_text(paused) + " ago: proxy use is refused",
                    "call resume_key once it is safe to use again; if it was paused after a leak, "
                    "call rotate_key with a new value first",
-                   paused});
+                   paused, fix_for("resume", "POST", "/v1/keys/", k.id, "/resume")});
   }
   return out;
 }
@@ -126,8 +84,8 @@ std::vector<Finding> device_findings(const std::vector<DeviceFacts>& devices, st
                    (d.last_used_at ? "last seen " : "never used since registration ") +
                        days_text(idle) + " ago (limit " + days_text(t.device_idle_days) + ")" +
                        (d.current ? "; this is the device this connection uses" : ""),
-                   "if the user no longer uses that machine, confirm and call revoke_device",
-                   idle});
+                   "if the user no longer uses that machine, confirm and call revoke_device", idle,
+                   fix_for("revoke_device", "POST", "/v1/devices/", d.id, "/revoke")});
   }
   return out;
 }
@@ -146,14 +104,14 @@ std::vector<Finding> token_findings(const std::vector<TokenFacts>& tokens, std::
                          k.rotation_type + " rotation) and was not refreshed",
                      "the app must refresh it (POST /v1/tokens/refresh); if the app is gone, "
                      "confirm with the user and call revoke_token",
-                     ago});
+                     ago, Fix{"refresh_token", "POST", "/v1/tokens/refresh"}});
     } else if (left_h < kTokenExpiryWarnHours) {
       out.push_back({"expiring_token", "info", "token", k.id, k.name,
                      "its current credential expires in " + std::to_string(left_h) + " h (" +
                          k.rotation_type + " rotation)",
                      "nothing to do if the app refreshes it (rotating tokens come with a refresh "
                      "token); otherwise create a new one with create_token",
-                     std::nullopt});
+                     std::nullopt, Fix{"refresh_token", "POST", "/v1/tokens/refresh"}});
     }
   }
   for (const auto& k : tokens) {
@@ -164,13 +122,15 @@ std::vector<Finding> token_findings(const std::vector<TokenFacts>& tokens, std::
          (k.last_used_at ? "last used " + days_text(idle) + " ago"
                          : "never used since it was created " + days_text(idle) + " ago") +
              " (limit " + days_text(t.unused_after_days) + ")",
-         "if its app no longer needs it, confirm with the user and call revoke_token", idle});
+         "if its app no longer needs it, confirm with the user and call revoke_token", idle,
+         fix_for("revoke_token", "DELETE", "/v1/tokens/", k.id)});
   }
   return out;
 }
 
 bj::object report(const std::vector<KeyFacts>& keys, const std::vector<DeviceFacts>& devices,
-                  const std::vector<TokenFacts>& tokens, std::int64_t now_ms, const Thresholds& t) {
+                  const std::vector<TokenFacts>& tokens, std::int64_t now_ms, const Thresholds& t,
+                  FixField fixes) {
   std::vector<Finding> all = key_findings(keys, now_ms, t);
   for (auto& f : device_findings(devices, now_ms, t)) all.push_back(std::move(f));
   for (auto& f : token_findings(tokens, now_ms, t)) all.push_back(std::move(f));
@@ -197,6 +157,10 @@ bj::object report(const std::vector<KeyFacts>& keys, const std::vector<DeviceFac
     o["detail"] = f.detail;
     o["action"] = f.action;
     o["age_days"] = f.age_days ? bj::value(*f.age_days) : bj::value(nullptr);
+    if (fixes == FixField::include) {
+      o["fix"] =
+          bj::object{{"action", f.fix.action}, {"method", f.fix.method}, {"path", f.fix.path}};
+    }
     findings.push_back(std::move(o));
   }
   const std::size_t notes = all.size() - warnings;
@@ -250,4 +214,4 @@ bj::object report(const std::vector<KeyFacts>& keys, const std::vector<DeviceFac
   return out;
 }
 
-}  // namespace ve::mcp::doctor
+}  // namespace ve::health

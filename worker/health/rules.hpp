@@ -1,5 +1,6 @@
-// The vault health check behind run_doctor, as pure functions over key and
-// device metadata (no I/O), so each rule is unit-testable with fixed clocks.
+// The vault health check (`apilocker doctor`, MCP run_doctor, GET /v1/doctor)
+// as pure functions over key, device and scoped-token metadata (no I/O), so
+// each rule is unit-testable with fixed clocks; report.hpp gathers the facts.
 // Rules and thresholds follow API Locker's `apilocker doctor`:
 //   stale_rotation  a key whose last rotation (or creation, if never rotated)
 //                   is at least kRotationMaxAgeDays old            (warning)
@@ -17,10 +18,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
-namespace ve::mcp::doctor {
+#include "worker/util/time.hpp"
+
+namespace ve::health {
 
 inline constexpr std::int64_t kRotationMaxAgeDays = 90;
 inline constexpr std::int64_t kUnusedAfterDays = 30;
@@ -30,7 +32,7 @@ inline constexpr std::int64_t kTokenExpiryWarnHours = 48;
 /// Accepted range of a caller-chosen threshold (days).
 inline constexpr std::int64_t kMinThresholdDays = 1;
 inline constexpr std::int64_t kMaxThresholdDays = 3650;
-inline constexpr std::int64_t kMsPerDay = std::int64_t{86'400'000};
+inline constexpr std::int64_t kMsPerDay = util::kMsPerDay;
 
 /// What the rules need of a key (times in ms since the epoch).
 struct KeyFacts {
@@ -68,6 +70,13 @@ struct Thresholds {
   std::int64_t device_idle_days = kDeviceIdleDays;
 };
 
+/// The REST call that fixes a finding, for the dashboard's buttons.
+struct Fix {
+  std::string action;  ///< rotate | delete | resume | revoke_device | refresh_token | revoke_token
+  std::string method;  ///< "POST" | "DELETE"
+  std::string path;    ///< e.g. "/v1/keys/key_abc/rotate" (ids percent-encoded)
+};
+
 struct Finding {
   std::string
       kind;  ///< stale_rotation | unused | paused | idle_device | expiring_token | unused_token
@@ -76,16 +85,13 @@ struct Finding {
   std::string id;        ///< key id, device id or token id
   std::string name;
   std::string detail;  ///< what was found, e.g. "last rotated 120 days ago"
-  std::string action;  ///< the tool call (or CLI command) that fixes it
+  std::string action;  ///< the tool call (or CLI command) that fixes it, in words
   std::optional<std::int64_t> age_days;
+  Fix fix;
 };
 
 /// Whole days from `from_ms` to `to_ms` (floored; 0 when `from_ms` is later).
 std::int64_t days_between(std::int64_t from_ms, std::int64_t to_ms);
-
-/// Milliseconds since the epoch of an ISO 8601 UTC time as util::iso8601 writes
-/// it ("2026-11-22T19:17:41.123Z"; fraction optional); nullopt otherwise.
-std::optional<std::int64_t> parse_iso8601(std::string_view s);
 
 /// Findings for keys, in rule order (stale_rotation, unused, paused), each rule
 /// in the keys' order.
@@ -102,13 +108,18 @@ std::vector<Finding> device_findings(const std::vector<DeviceFacts>& devices, st
 std::vector<Finding> token_findings(const std::vector<TokenFacts>& tokens, std::int64_t now_ms,
                                     const Thresholds& t);
 
-/// The run_doctor structuredContent: `{summary: {healthy, text, keys_checked,
-/// devices_checked, tokens_checked, warnings, notes, by_kind: {kind: count},
-/// thresholds: {...}}, findings: [...], checks: [{check, status: ok |
-/// findings, detail}]}`.
+/// Whether findings carry their `fix` object: GET /v1/doctor shows it; the
+/// MCP run_doctor output keeps the shape its outputSchema promised.
+enum class FixField { omit, include };
+
+/// The report: `{summary: {healthy, text, keys_checked, devices_checked,
+/// tokens_checked, warnings, notes, by_kind: {kind: count}, thresholds:
+/// {...}}, findings: [{kind, severity, subject, key_id, device_id, token_id,
+/// name, detail, action, age_days[, fix: {action, method, path}]}], checks:
+/// [{check, status: ok | findings, detail}]}` (run_doctor's structuredContent).
 boost::json::object report(const std::vector<KeyFacts>& keys,
                            const std::vector<DeviceFacts>& devices,
                            const std::vector<TokenFacts>& tokens, std::int64_t now_ms,
-                           const Thresholds& t);
+                           const Thresholds& t, FixField fixes = FixField::omit);
 
-}  // namespace ve::mcp::doctor
+}  // namespace ve::health
