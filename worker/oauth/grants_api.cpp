@@ -1,20 +1,40 @@
 // Connected apps: the user's active OAuth grants, as API Locker's
-// `/v1/oauth/grants` (the `apilocker oauth grants` commands read these fields).
+// `/v1/oauth/grants` (the `apilocker oauth grants` commands read these fields),
+// plus what the dashboard's Apps page shows: how the client identified itself,
+// the scopes in the consent page's words, and when it was approved and used.
 #include <boost/json.hpp>
 
 #include "worker/audit/audit.hpp"
 #include "worker/http/reply.hpp"
 #include "worker/json/json.hpp"
+#include "worker/oauth/clients.hpp"
 #include "worker/oauth/handlers.hpp"
 #include "worker/oauth/redirect_uri.hpp"
 #include "worker/oauth/scopes.hpp"
 #include "worker/oauth/tokens.hpp"
+#include "worker/oauth/uri.hpp"
 #include "worker/store/rows.hpp"
 #include "worker/util/time.hpp"
 
 namespace ve::oauth::handlers {
 
 namespace bj = boost::json;
+
+namespace {
+
+/// "metadata_document" for a Client ID Metadata Document URL (its host is
+/// where the document was fetched from, over TLS), else "registered" (RFC 7591).
+bj::object client_identity(const std::string& client_id) {
+  const bool document = is_metadata_url(client_id);
+  bj::value host = nullptr;
+  if (document) {
+    if (auto uri = parse_uri(client_id)) host = bj::string(uri->host);
+  }
+  return {{"client_kind", document ? "metadata_document" : "registered"},
+          {"verified_host", std::move(host)}};
+}
+
+}  // namespace
 
 Handler list_grants(Ctx& ctx) {
   std::vector<async::Statement> batch;
@@ -29,20 +49,30 @@ Handler list_grants(Ctx& ctx) {
   bj::array grants;
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
     bj::array scopes;
-    for (const auto& s : split_scopes(store::text_or_empty(r, i, "scope"))) scopes.emplace_back(s);
+    bj::array described;
+    for (const auto& s : split_scopes(store::text_or_empty(r, i, "scope"))) {
+      described.push_back(bj::object{{"scope", s}, {"description", scope_summary(s)}});
+      scopes.emplace_back(s);
+    }
     const auto created = store::integer(r, i, "created_at");
     const auto last = store::integer(r, i, "last_used_at");
-    grants.push_back(bj::object{
+    const std::string client_id = store::text_or_empty(r, i, "client_id");
+    bj::object grant{
         {"id", store::text_or_empty(r, i, "id")},
-        {"client_id", store::text_or_empty(r, i, "client_id")},
+        {"client_id", client_id},
         {"client_name", store::text_or_empty(r, i, "client_name")},
         {"redirect_host", redirect_display(store::text_or_empty(r, i, "redirect_uri"))},
         {"scopes", std::move(scopes)},
+        {"scopes_described", std::move(described)},
         {"resource", store::text_or_empty(r, i, "resource")},
         {"authorized_at", json::iso_or_null(created)},
+        {"approved_at", json::iso_or_null(created)},
         {"last_active_at", json::iso_or_null(last ? last : created)},
+        {"last_used_at", json::iso_or_null(last)},
         {"rotation_count", store::integer(r, i, "rotation_count").value_or(0)},
-    });
+    };
+    for (auto& [k, v] : client_identity(client_id)) grant[k] = std::move(v);
+    grants.push_back(std::move(grant));
   }
   co_return http::json(200, bj::object{{"grants", std::move(grants)}});
 }

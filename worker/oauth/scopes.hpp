@@ -13,7 +13,7 @@ namespace ve::oauth {
 /// One scope: its name on the wire and how the consent page says it.
 struct ScopeInfo {
   std::string_view name;     ///< e.g. "vault:read"
-  std::string_view summary;  ///< plain words for the consent page
+  std::string_view summary;  ///< plain words: the consent page and the connected-apps list
   bool optional;             ///< the user may untick it on the consent page
 };
 
@@ -40,7 +40,9 @@ std::string join_scopes(const std::vector<std::string>& scopes);
 /// Splits a stored space-separated scope string (no validation).
 std::vector<std::string> split_scopes(std::string_view scope);
 
-/// The consent-page summary of a scope, or the name itself when unknown.
+/// The summary of a scope in plain words, or the name itself when unknown: the
+/// one wording of a scope, shown on the consent page and by GET
+/// /v1/oauth/grants (`scopes_described`).
 std::string_view scope_summary(std::string_view name);
 
 }  // namespace ve::oauth
