@@ -17,8 +17,12 @@ namespace bj = boost::json;
 
 namespace {
 
-bj::array listed(Browser& browser) {
-  auto r = browser.fetch("GET", "/v1/oauth/grants", "");
+/// GET /v1/oauth/grants as the dashboard sends it: the session cookie.
+bj::array listed(host::HostRunner& host, Browser& browser) {
+  std::string cookie;
+  for (const auto& [k, v] : browser.cookies()) cookie += (cookie.empty() ? "" : "; ") + k + "=" + v;
+  auto r = host.request("GET", std::string(kOrigin) + "/v1/oauth/grants", "",
+                        {{"cookie", cookie}, {"origin", kOrigin}});
   REQUIRE(r.status == 200);
   return body_json(r).at("grants").as_array();
 }
@@ -51,7 +55,7 @@ TEST_CASE("oauth/grants: client kind, verified host, described scopes, use times
       kResource + "', 1800000000000, 1800000000500)";
   REQUIRE(sqlite3_exec(s.host.db(), insert.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
 
-  const auto grants = listed(s.browser);
+  const auto grants = listed(s.host, s.browser);
   REQUIRE(grants.size() == 2);
 
   const auto& r = grant_with(grants, registered.grant_id);
