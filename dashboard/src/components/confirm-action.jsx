@@ -5,7 +5,7 @@
 // failed action changes nothing. For actions that need the name typed, use
 // ConfirmByTyping (confirm.jsx).
 import { Dialog } from './dialog.jsx';
-import { ActionError } from './field.jsx';
+import { FormActions } from './form-actions.jsx';
 import { useAction } from '../lib/forms.js';
 
 /**
@@ -32,15 +32,7 @@ export function ConfirmAction({ open, title, what, action, danger = true, onConf
     <Dialog title={title} open={open} onClose={close}>
       <form onSubmit={submit} class="stack">
         <div class="prose">{what}</div>
-        <div class="actions">
-          <button type="submit" class={danger ? 'button-danger' : 'button-primary'} disabled={act.busy}>
-            {action}
-          </button>
-          <button type="button" onClick={close}>
-            Cancel
-          </button>
-        </div>
-        <ActionError error={act.error?.message} />
+        <FormActions action={action} busy={act.busy} danger={danger} onCancel={close} error={act.error?.message} />
       </form>
     </Dialog>
   );

@@ -3,7 +3,8 @@
 // the server's refusal is shown under it and the dialog stays open.
 import { useState } from 'preact/hooks';
 import { Dialog } from './dialog.jsx';
-import { Field, ActionError } from './field.jsx';
+import { Field } from './field.jsx';
+import { FormActions } from './form-actions.jsx';
 import { useAction } from '../lib/forms.js';
 
 /**
@@ -41,15 +42,15 @@ export function ConfirmByTyping({ open, title, word, what, action, onConfirm, on
             onInput={(e) => setTyped(e.currentTarget.value)}
           />
         </Field>
-        <div class="actions">
-          <button type="submit" class="button-danger" disabled={typed !== word || act.busy}>
-            {act.busy ? `${action}…` : action}
-          </button>
-          <button type="button" onClick={close}>
-            Cancel
-          </button>
-        </div>
-        <ActionError error={act.error?.message} />
+        <FormActions
+          action={action}
+          busyLabel={`${action}…`}
+          busy={act.busy}
+          disabled={typed !== word}
+          danger
+          onCancel={close}
+          error={act.error?.message}
+        />
       </form>
     </Dialog>
   );

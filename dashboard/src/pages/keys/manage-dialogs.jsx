@@ -3,7 +3,8 @@
 // message stays beside the field and nothing changes.
 import { useState } from 'preact/hooks';
 import { Dialog } from '../../components/dialog.jsx';
-import { ActionError, Field } from '../../components/field.jsx';
+import { Field } from '../../components/field.jsx';
+import { FormActions } from '../../components/form-actions.jsx';
 import { post } from '../../lib/api.js';
 import { errorFor, fieldOf, useAction } from '../../lib/forms.js';
 
@@ -56,15 +57,13 @@ export function RotateDialog({ keyRecord, open, onClose, onDone }) {
             <input type="password" value={v.key} onInput={set('key')} autocomplete="off" spellcheck={false} />
           </Field>
         )}
-        <div class="actions">
-          <button type="submit" class="button-primary" disabled={act.busy}>
-            {act.busy ? 'Rotating…' : 'Rotate'}
-          </button>
-          <button type="button" onClick={close}>
-            Cancel
-          </button>
-        </div>
-        <ActionError error={act.error && !fieldOf(act.error, ROTATE_FIELDS) ? act.error.message : null} />
+        <FormActions
+          action="Rotate"
+          busyLabel="Rotating…"
+          busy={act.busy}
+          onCancel={close}
+          error={act.error && !fieldOf(act.error, ROTATE_FIELDS) ? act.error.message : null}
+        />
       </form>
     </Dialog>
   );
@@ -93,15 +92,13 @@ export function RenameDialog({ keyRecord, open, onClose, onDone }) {
         <Field label="New name" error={errorFor(act.error, ['new_name', 'name'], 'new_name') || errorFor(act.error, ['new_name', 'name'], 'name')}>
           <input type="text" value={name} onInput={(e) => setName(e.currentTarget.value)} autocomplete="off" spellcheck={false} />
         </Field>
-        <div class="actions">
-          <button type="submit" class="button-primary" disabled={act.busy}>
-            {act.busy ? 'Renaming…' : 'Rename'}
-          </button>
-          <button type="button" onClick={close}>
-            Cancel
-          </button>
-        </div>
-        <ActionError error={act.error && !fieldOf(act.error, ['new_name', 'name']) ? act.error.message : null} />
+        <FormActions
+          action="Rename"
+          busyLabel="Renaming…"
+          busy={act.busy}
+          onCancel={close}
+          error={act.error && !fieldOf(act.error, ['new_name', 'name']) ? act.error.message : null}
+        />
       </form>
     </Dialog>
   );

@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Dialog } from '../../components/dialog.jsx';
 import { ActionError, Field } from '../../components/field.jsx';
+import { FormActions } from '../../components/form-actions.jsx';
 import { post } from '../../lib/api.js';
 import { errorFor, fieldOf, useAction } from '../../lib/forms.js';
 import { CATEGORY_LABELS, INJECTION_STYLES, injection, providers } from '../../lib/providers.js';
@@ -239,15 +240,13 @@ export function StoreKeyDialog({ open, onClose, onStored }) {
         <Field label="Tags" hint="Optional, separated by commas, e.g. prod, billing." error={err('tags')}>
           <input type="text" value={v.tags} onInput={set('tags')} autocomplete="off" />
         </Field>
-        <div class="actions">
-          <button type="submit" class="button-primary" disabled={act.busy}>
-            {act.busy ? 'Storing…' : 'Store key'}
-          </button>
-          <button type="button" onClick={close}>
-            Cancel
-          </button>
-        </div>
-        <ActionError error={act.error && !fieldOf(act.error, FIELDS) ? act.error.message : null} />
+        <FormActions
+          action="Store key"
+          busyLabel="Storing…"
+          busy={act.busy}
+          onCancel={close}
+          error={act.error && !fieldOf(act.error, FIELDS) ? act.error.message : null}
+        />
       </form>
     </Dialog>
   );

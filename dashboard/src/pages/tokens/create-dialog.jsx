@@ -3,6 +3,7 @@
 import { useEffect, useId, useState } from 'preact/hooks';
 import { Dialog } from '../../components/dialog.jsx';
 import { ActionError, Field } from '../../components/field.jsx';
+import { FormActions } from '../../components/form-actions.jsx';
 import { get, post } from '../../lib/api.js';
 import { errorFor, fieldOf, useAction } from '../../lib/forms.js';
 
@@ -86,15 +87,13 @@ export function CreateTokenDialog({ open, onClose, onCreated }) {
             ))}
           </select>
         </Field>
-        <div class="actions">
-          <button type="submit" class="button-primary" disabled={act.busy}>
-            {act.busy ? 'Creating…' : 'Create token'}
-          </button>
-          <button type="button" onClick={close}>
-            Cancel
-          </button>
-        </div>
-        <ActionError error={act.error && !fieldOf(act.error, FIELDS) ? act.error.message : null} />
+        <FormActions
+          action="Create token"
+          busyLabel="Creating…"
+          busy={act.busy}
+          onCancel={close}
+          error={act.error && !fieldOf(act.error, FIELDS) ? act.error.message : null}
+        />
       </form>
     </Dialog>
   );
