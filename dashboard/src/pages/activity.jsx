@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { Page } from '../components/page.jsx';
 import { ActivityTable } from '../components/activity-table.jsx';
 import { ActionError } from '../components/field.jsx';
+import { FilterSelect } from '../components/filter-select.jsx';
 import { Empty, LoadError, Loading } from '../components/empty.jsx';
 import { ApiError, get, withQuery } from '../lib/api.js';
 import { useAction } from '../lib/forms.js';
@@ -64,22 +65,6 @@ function useChoices() {
     ]).then(([keys, tokens, devices, apps]) => setC({ keys, tokens, devices, apps }));
   }, []);
   return c;
-}
-
-function Select({ id, label, value, onChange, all, options }) {
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
-        <option value="">{all}</option>
-        {options.map(([v, l]) => (
-          <option value={v} key={v}>
-            {l}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
 }
 
 /** The newest id among rows, for the `since` cursor. */
@@ -185,10 +170,10 @@ export default function ActivityPage() {
       <section class="stack" aria-labelledby="log-h">
         <h2 id="log-h">Audit trail</h2>
         <div class="filters" role="search" aria-label="Filter activity">
-          <Select id="f-key" label="Key" value={filters.key_id} onChange={set('key_id')} all="All keys" options={choices.keys} />
-          <Select id="f-token" label="Token" value={filters.token_id} onChange={set('token_id')} all="All tokens" options={choices.tokens} />
-          <Select id="f-device" label="Device" value={filters.device_id} onChange={set('device_id')} all="All devices" options={choices.devices} />
-          <Select id="f-app" label="App" value={filters.client_id} onChange={set('client_id')} all="All apps" options={choices.apps} />
+          <FilterSelect id="f-key" label="Key" value={filters.key_id} onChange={set('key_id')} all="All keys" options={choices.keys} />
+          <FilterSelect id="f-token" label="Token" value={filters.token_id} onChange={set('token_id')} all="All tokens" options={choices.tokens} />
+          <FilterSelect id="f-device" label="Device" value={filters.device_id} onChange={set('device_id')} all="All devices" options={choices.devices} />
+          <FilterSelect id="f-app" label="App" value={filters.client_id} onChange={set('client_id')} all="All apps" options={choices.apps} />
           <div class="field">
             <label for="f-action">Action</label>
             <input
@@ -210,7 +195,7 @@ export default function ActivityPage() {
               ))}
             </datalist>
           </div>
-          <Select id="f-status" label="Status" value={filters.status} onChange={set('status')} all={STATUSES[0][1]} options={STATUSES.slice(1)} />
+          <FilterSelect id="f-status" label="Status" value={filters.status} onChange={set('status')} all={STATUSES[0][1]} options={STATUSES.slice(1)} />
           {filtered && (
             <div class="field">
               <button

@@ -6,6 +6,7 @@ import { Page } from '../components/page.jsx';
 import { Table } from '../components/table.jsx';
 import { Time } from '../components/time.jsx';
 import { Empty, LoadError, Loading } from '../components/empty.jsx';
+import { FilterSelect } from '../components/filter-select.jsx';
 import { useStatus } from '../components/status.jsx';
 import { useResource } from '../lib/resource.js';
 import { CATEGORY_LABELS } from '../lib/providers.js';
@@ -88,39 +89,30 @@ export default function KeysPage() {
                 onInput={(e) => setQ(e.currentTarget.value)}
               />
             </div>
-            <div class="field">
-              <label for="key-provider">Provider</label>
-              <select id="key-provider" value={provider} onChange={(e) => setProvider(e.currentTarget.value)}>
-                <option value="">All providers</option>
-                {options.providers.map((p) => (
-                  <option value={p} key={p}>
-                    {p}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div class="field">
-              <label for="key-category">Category</label>
-              <select id="key-category" value={category} onChange={(e) => setCategory(e.currentTarget.value)}>
-                <option value="">All categories</option>
-                {options.categories.map((c) => (
-                  <option value={c} key={c}>
-                    {CATEGORY_LABELS[c] || c}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div class="field">
-              <label for="key-tag">Tag</label>
-              <select id="key-tag" value={tag} onChange={(e) => setTag(e.currentTarget.value)}>
-                <option value="">All tags</option>
-                {options.tags.map((t) => (
-                  <option value={t} key={t}>
-                    {t}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <FilterSelect
+              id="key-provider"
+              label="Provider"
+              value={provider}
+              onChange={setProvider}
+              all="All providers"
+              options={options.providers.map((p) => [p, p])}
+            />
+            <FilterSelect
+              id="key-category"
+              label="Category"
+              value={category}
+              onChange={setCategory}
+              all="All categories"
+              options={options.categories.map((c) => [c, CATEGORY_LABELS[c] || c])}
+            />
+            <FilterSelect
+              id="key-tag"
+              label="Tag"
+              value={tag}
+              onChange={setTag}
+              all="All tags"
+              options={options.tags.map((t) => [t, t])}
+            />
           </div>
           <p class="muted" aria-live="polite">
             {filtering ? `${shown.length} of ${keys.length} keys match` : `${keys.length} ${keys.length === 1 ? 'key' : 'keys'}`}
