@@ -2,7 +2,7 @@
 // which key, who (actor and client), from where, the status and the detail.
 // Used by the Activity page and by each key's detail page.
 import { Table } from './table.jsx';
-import { Time } from './time.jsx';
+import { TimeCell } from './time.jsx';
 
 /** The principal behind a row, in words. */
 export function actorLabel(log) {
@@ -35,9 +35,7 @@ export function ActivityTable({ logs, showKey = true, caption = 'Activity' }) {
     <Table caption={caption} columns={columns}>
       {logs.map((l) => (
         <tr key={l.id}>
-          <td class="nowrap">
-            <Time iso={l.created_at || l.timestamp} />
-          </td>
+          <TimeCell iso={l.created_at || l.timestamp} />
           <td class="mono nowrap">{l.action}</td>
           {showKey && (
             <td>

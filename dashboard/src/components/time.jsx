@@ -11,3 +11,12 @@ export function Time({ iso, never = 'never' }) {
     </time>
   );
 }
+
+/** A table cell holding one <Time> (kept on one line). Same props as Time. */
+export function TimeCell(props) {
+  return (
+    <td class="nowrap">
+      <Time {...props} />
+    </td>
+  );
+}

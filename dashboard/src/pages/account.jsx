@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Page } from '../components/page.jsx';
 import { Table } from '../components/table.jsx';
-import { Time } from '../components/time.jsx';
+import { TimeCell } from '../components/time.jsx';
 import { LoadError, Loading } from '../components/empty.jsx';
 import { ActionError } from '../components/field.jsx';
 import { ConfirmAction } from '../components/confirm-action.jsx';
@@ -32,12 +32,8 @@ function SessionRow({ session: s, onSignOut }) {
       </td>
       <td>{s.ip ? <code>{s.ip}</code> : <span class="muted">unknown</span>}</td>
       <td>{s.country || <span class="muted">unknown</span>}</td>
-      <td class="nowrap">
-        <Time iso={s.created_at} />
-      </td>
-      <td class="nowrap">
-        <Time iso={s.last_seen_at} />
-      </td>
+      <TimeCell iso={s.created_at} />
+      <TimeCell iso={s.last_seen_at} />
       <td>
         {s.current ? (
           <span class="muted">use Sign out below</span>

@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { Page } from '../components/page.jsx';
 import { Table } from '../components/table.jsx';
-import { Time } from '../components/time.jsx';
+import { TimeCell } from '../components/time.jsx';
 import { Empty, LoadError, Loading } from '../components/empty.jsx';
 import { ConfirmAction } from '../components/confirm-action.jsx';
 import { useStatus } from '../components/status.jsx';
@@ -33,12 +33,8 @@ function DeviceRow({ device: d, onRevoke }) {
       </td>
       <td>{platformText(d) || <span class="muted">unknown</span>}</td>
       <td>{d.cli_version ? <code>{d.cli_version}</code> : <span class="muted">unknown</span>}</td>
-      <td class="nowrap">
-        <Time iso={d.created_at} />
-      </td>
-      <td class="nowrap">
-        <Time iso={d.last_used_at} />
-      </td>
+      <TimeCell iso={d.created_at} />
+      <TimeCell iso={d.last_used_at} />
       <td>
         <button type="button" class="button-small button-danger" onClick={() => onRevoke(d)}>
           Revoke

@@ -4,7 +4,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { Page } from '../components/page.jsx';
 import { Table } from '../components/table.jsx';
-import { Time } from '../components/time.jsx';
+import { TimeCell } from '../components/time.jsx';
 import { Empty, LoadError, Loading } from '../components/empty.jsx';
 import { FilterSelect } from '../components/filter-select.jsx';
 import { useStatus } from '../components/status.jsx';
@@ -141,15 +141,9 @@ export default function KeysPage() {
                       </span>
                     ))}
                   </td>
-                  <td class="nowrap">
-                    <Time iso={k.created_at} />
-                  </td>
-                  <td class="nowrap">
-                    <Time iso={k.rotated_at} />
-                  </td>
-                  <td class="nowrap">
-                    <Time iso={k.last_used_at} />
-                  </td>
+                  <TimeCell iso={k.created_at} />
+                  <TimeCell iso={k.rotated_at} />
+                  <TimeCell iso={k.last_used_at} />
                   <td class="nowrap">
                     {k.paused_at ? <span class="badge badge-paused">Paused</span> : <span class="badge badge-ok">Active</span>}
                   </td>

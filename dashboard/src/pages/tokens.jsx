@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { Page } from '../components/page.jsx';
 import { Table } from '../components/table.jsx';
-import { Time } from '../components/time.jsx';
+import { TimeCell } from '../components/time.jsx';
 import { ConfirmAction } from '../components/confirm-action.jsx';
 import { ActionError } from '../components/field.jsx';
 import { Empty, LoadError, Loading } from '../components/empty.jsx';
@@ -44,12 +44,8 @@ function TokenRow({ t, onChanged, onRevoke }) {
         ))}
       </td>
       <td>{CADENCE_LABELS[t.rotation_type] || t.rotation_type}</td>
-      <td class="nowrap">
-        <Time iso={t.expires_at} never={t.revoked ? '—' : 'never'} />
-      </td>
-      <td class="nowrap">
-        <Time iso={t.last_used_at} />
-      </td>
+      <TimeCell iso={t.expires_at} never={t.revoked ? '—' : 'never'} />
+      <TimeCell iso={t.last_used_at} />
       <td>{state}</td>
       <td>
         {!t.revoked && (
