@@ -95,12 +95,16 @@ async::Task<Result<void>> authorize(Ctx& ctx, Access access) {
         if (!s.ok()) co_return s.error();
         if (s.value()) {
           // The cookie rides along on cross-site requests too; a JSON route
-          // has no form token, so an unsafe method must come from our origin.
+          // has no form field, so an unsafe method must come from our origin
+          // AND carry the page's CSRF token in a header (auth/csrf.hpp).
           const auto& m = ctx.req.method;
-          if (m != "GET" && m != "HEAD" && m != "OPTIONS" && !auth::same_origin(ctx.req)) {
-            co_return Error{403, "cross_origin",
-                            "cross-site request refused: a browser session may change the vault "
-                            "only from this site's own pages"};
+          if (m != "GET" && m != "HEAD" && m != "OPTIONS") {
+            if (!auth::same_origin(ctx.req)) {
+              co_return Error{403, "cross_origin",
+                              "cross-site request refused: a browser session may change the vault "
+                              "only from this site's own pages"};
+            }
+            if (!auth::csrf_header_valid(ctx.req)) co_return auth::csrf_required();
           }
           ctx.principal = std::move(*s.value());
           co_return Result<void>();

@@ -1,5 +1,6 @@
 #include "worker/auth/authenticate.hpp"
 
+#include "worker/auth/session.hpp"
 #include "worker/crypto/sha256.hpp"
 #include "worker/oauth/tokens.hpp"
 #include "worker/store/rows.hpp"
@@ -97,19 +98,29 @@ async::Task<Result<Principal>> authenticate_bearer(api::Ctx& ctx) {
 async::Task<Result<std::optional<Principal>>> session_principal(api::Ctx& ctx) {
   auto token = cookie(ctx.req, kSessionCookie);
   if (!token || token->empty()) co_return std::optional<Principal>{};
+  const std::string hash = credential_hash(*token);
+  const std::int64_t now = util::now_ms();
+  const std::int64_t idle_cutoff = now - kSessionIdleMs;
   std::vector<async::Statement> batch;
+  // The bump writes only when the last one is older than the granularity, and
+  // never revives a session that is already dead (expired or idle).
   batch.push_back(
-      {"SELECT s.user_id, u.email FROM sessions s JOIN users u ON u.id = s.user_id "
-       "WHERE s.token_hash = ?1 AND s.expires_at > ?2",
-       {credential_hash(*token), util::now_ms()}});
+      {"UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1 AND expires_at > ?2 AND "
+       "last_seen_at > ?3 AND last_seen_at < ?4",
+       {hash, now, idle_cutoff, now - kLastSeenGranularityMs}});
+  batch.push_back(
+      {"SELECT s.id, s.user_id, u.email FROM sessions s JOIN users u ON u.id = s.user_id "
+       "WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen_at > ?3",
+       {hash, now, idle_cutoff}});
   auto rows = co_await ctx.io.d1_batch(std::move(batch));
   if (!rows.ok()) co_return rows.error();
-  const auto& found = rows.value()[0];
+  const auto& found = rows.value()[1];
   if (found.rows.empty()) co_return std::optional<Principal>{};
   Principal p;
   p.kind = Principal::Kind::session;
   p.user_id = store::text_or_empty(found, 0, "user_id");
   p.email = store::text_or_empty(found, 0, "email");
+  p.session_id = store::text_or_empty(found, 0, "id");
   p.client = "dashboard";
   co_return std::optional<Principal>(std::move(p));
 }

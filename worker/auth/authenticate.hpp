@@ -23,8 +23,10 @@ inline constexpr const char* kSessionCookie = "__Host-vaultedge_session";
 /// Device master tokens also bump the device's `last_used_at` (at most once a minute).
 async::Task<Result<Principal>> authenticate_bearer(api::Ctx& ctx);
 
-/// The browser session from the session cookie, or nullopt when there is none
-/// or it expired. Errors only when D1 is unavailable.
+/// The browser session from the session cookie, or nullopt when there is none,
+/// it expired (30 days after sign-in) or it went unused for 24 hours
+/// (session.hpp). Bumps the session's `last_seen_at` when it is more than
+/// 5 minutes old. Sets Principal::session_id. Errors only when D1 is unavailable.
 async::Task<Result<std::optional<Principal>>> session_principal(api::Ctx& ctx);
 
 /// Value of cookie `name` in the request's Cookie header(s), or nullopt.

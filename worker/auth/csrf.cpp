@@ -1,5 +1,6 @@
 #include "worker/auth/csrf.hpp"
 
+#include "worker/auth/authenticate.hpp"
 #include "worker/crypto/encoding.hpp"
 #include "worker/crypto/sha256.hpp"
 
@@ -19,6 +20,17 @@ bool same_origin(const http::Request& req) {
   if (auto origin = req.header("origin")) return *origin == req.origin;
   auto site = req.header("sec-fetch-site");
   return site && *site == "same-origin";
+}
+
+bool csrf_header_valid(const http::Request& req) {
+  auto presented = req.header(kCsrfHeader);
+  return presented && csrf_valid(cookie(req, kSessionCookie).value_or(""), *presented);
+}
+
+Error csrf_required() {
+  return {403, "csrf_required",
+          "this request needs the X-CSRF-Token header of the signed-in page; reload the dashboard "
+          "and try again"};
 }
 
 }  // namespace ve::auth

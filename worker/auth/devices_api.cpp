@@ -4,6 +4,7 @@
 #include "worker/audit/audit.hpp"
 #include "worker/auth/csrf.hpp"
 #include "worker/auth/handlers.hpp"
+#include "worker/auth/session.hpp"
 #include "worker/auth/sql_guard.hpp"
 #include "worker/http/reply.hpp"
 #include "worker/json/json.hpp"
@@ -127,8 +128,15 @@ Handler register_device(Ctx& ctx) {
 }
 
 Handler me(Ctx& ctx) {
-  bj::object o{{"user_id", ctx.principal.user_id}, {"email", ctx.principal.email}};
+  const auto& p = ctx.principal;
+  bj::object o{{"user_id", p.user_id}, {"email", p.email}, {"principal", kind_name(p.kind)}};
   if (auto dev = own_device(ctx); !dev.empty()) o["device_id"] = dev;
+  if (p.kind == Principal::Kind::session) {
+    // The dashboard's unsafe JSON calls echo this in X-CSRF-Token (csrf.hpp);
+    // a cross-site page cannot read this answer.
+    o["csrf_token"] = csrf_token(session_token(ctx.req));
+    o["session_id"] = p.session_id;
+  }
   co_return http::json(200, o);
 }
 

@@ -18,6 +18,9 @@ struct Principal {
   /// Scoped tokens only: the ids of the keys it may read and proxy (DESIGN.md
   /// "Principals"); empty for other kinds, which are not limited per key.
   std::vector<std::string> allowed_keys;
+  /// Browser sessions only: the session's public id (`ses_…`, sessions.id), so
+  /// the sessions page can mark and keep the caller's own; "" for other kinds.
+  std::string session_id;
 
   bool authenticated() const { return kind != Kind::none; }
   /// Browser sessions and device master tokens may do everything for their user.

@@ -6,12 +6,27 @@
 #include "worker/auth/pages.hpp"
 #include "worker/crypto/random.hpp"
 #include "worker/http/reply.hpp"
+#include "worker/store/ids.hpp"
 #include "worker/util/time.hpp"
 
 namespace ve::auth {
 
+namespace {
+async::SqlValue text_or_null(const std::string& s) {
+  return s.empty() ? async::SqlValue() : async::SqlValue(s);
+}
+}  // namespace
+
 std::string session_token(const http::Request& req) {
   return cookie(req, kSessionCookie).value_or("");
+}
+
+std::string clipped_user_agent(std::string_view user_agent) {
+  if (user_agent.size() <= kUserAgentMaxBytes) return std::string(user_agent);
+  std::size_t end = kUserAgentMaxBytes;
+  // Back off continuation bytes (10xxxxxx) so the cut lands on a character start.
+  while (end > 0 && (static_cast<unsigned char>(user_agent[end]) & 0xC0U) == 0x80U) --end;
+  return std::string(user_agent.substr(0, end));
 }
 
 async::Task<http::Response> complete_sign_in(api::Ctx& ctx, Identity identity,
@@ -31,13 +46,19 @@ async::Task<http::Response> complete_sign_in(api::Ctx& ctx, Identity identity,
   ctx.principal.email = user->email;
   ctx.principal.client = "dashboard";
 
+  const auto& req = ctx.req;
   std::vector<async::Statement> batch;
   batch.push_back(
-      {"DELETE FROM sessions WHERE user_id = ?1 AND expires_at <= ?2", {user->id, now}});
+      {"DELETE FROM sessions WHERE user_id = ?1 AND (expires_at <= ?2 OR "
+       "last_seen_at <= ?3)",
+       {user->id, now, now - kSessionIdleMs}});
   batch.push_back(
-      {"INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
-       "VALUES (?1, ?2, ?3, ?4)",
-       {credential_hash(token), user->id, now, now + kSessionLifetimeS * 1000}});
+      {"INSERT INTO sessions (id, token_hash, user_id, created_at, expires_at, last_seen_at, "
+       "user_agent, ip, country) VALUES (?1, ?2, ?3, ?4, ?5, ?4, ?6, ?7, ?8)",
+       {store::new_id("ses_"), credential_hash(token), user->id, now,
+        now + kSessionLifetimeS * 1000,
+        text_or_null(clipped_user_agent(req.header("user-agent").value_or(""))),
+        text_or_null(req.client_ip), text_or_null(req.country)}});
   batch.push_back(
       audit::insert(ctx, {.action = "auth.sign_in", .status = 303, .detail = provider}));
   auto done = co_await ctx.io.d1_batch(std::move(batch));

@@ -114,6 +114,21 @@ http::Response Browser::post(const std::string& path, const std::string& body,
   return send("POST", path, body, std::move(headers));
 }
 
+std::string Browser::csrf_token() {
+  auto r = get("/v1/auth/me");
+  if (r.status != 200) return "";
+  const boost::json::value me = boost::json::parse(r.body);
+  const auto* t = me.as_object().if_contains("csrf_token");
+  return t && t->is_string() ? std::string(t->as_string()) : std::string();
+}
+
+http::Response Browser::fetch(const std::string& method, const std::string& path,
+                              const std::string& body) {
+  async::Headers headers{{"origin", origin_}, {"content-type", "application/json"}};
+  if (method != "GET" && method != "HEAD") headers.emplace_back("x-csrf-token", csrf_token());
+  return send(method, path, body, std::move(headers));
+}
+
 void Browser::dev_sign_in(const std::string& email) {
   auto page = get("/auth/dev");
   auto csrf = hidden_value(page.body, "csrf");

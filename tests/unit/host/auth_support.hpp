@@ -36,6 +36,12 @@ class Browser {
   http::Response post_form(const std::string& path, const std::string& body);
   /// POST with extra headers (e.g. Origin, Content-Type).
   http::Response post(const std::string& path, const std::string& body, async::Headers headers);
+  /// A fetch of the dashboard: same-origin, JSON, and for an unsafe method the
+  /// `X-CSRF-Token` header with the token GET /v1/auth/me hands this session.
+  http::Response fetch(const std::string& method, const std::string& path,
+                       const std::string& body = "");
+  /// csrf_token of GET /v1/auth/me for this browser's session ("" when not signed in).
+  std::string csrf_token();
   std::map<std::string, std::string>& cookies() { return jar_; }
   /// Signs in through the development form as `email`; the session cookie is kept.
   void dev_sign_in(const std::string& email);

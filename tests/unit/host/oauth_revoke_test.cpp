@@ -19,20 +19,15 @@ bool grant_revoked(host::HostRunner& host, const std::string& grant_id) {
 }
 
 /// A request of the dashboard to the grants API: the browser's session cookie,
-/// same-origin for the unsafe methods.
-http::Response grants_call(host::HostRunner& host, Browser& browser, const std::string& method,
-                           const std::string& id) {
-  std::string cookie;
-  for (const auto& [k, v] : browser.cookies()) cookie += (cookie.empty() ? "" : "; ") + k + "=" + v;
+/// same-origin with its CSRF header for the unsafe methods.
+http::Response grants_call(Browser& browser, const std::string& method, const std::string& id) {
   const std::string path = "/v1/oauth/grants" + (id.empty() ? std::string() : "/" + id) +
                            (method == "POST" ? "/revoke" : "");
-  return host.request(
-      method, kOrigin + path, method == "GET" ? "" : "{}",
-      {{"cookie", cookie}, {"origin", kOrigin}, {"content-type", "application/json"}});
+  return browser.fetch(method, path, method == "GET" ? "" : "{}");
 }
 
-bj::array listed(host::HostRunner& host, Browser& browser) {
-  auto r = grants_call(host, browser, "GET", "");
+bj::array listed(Browser& browser) {
+  auto r = grants_call(browser, "GET", "");
   REQUIRE(r.status == 200);
   return body_json(r).at("grants").as_array();
 }
@@ -102,7 +97,7 @@ TEST_CASE("oauth/grants: the list shows the user's activated, unrevoked grants o
   REQUIRE(tokens_of(refresh(s.host, active.client_id, active.tokens.refresh)).scope ==
           "vault:read vault:write");
 
-  auto grants = listed(s.host, s.browser);
+  auto grants = listed(s.browser);
   REQUIRE(grants.size() == 1);
   const auto& g = grants[0].as_object();
   CHECK(g.at("id").as_string() == active.grant_id);
@@ -115,7 +110,7 @@ TEST_CASE("oauth/grants: the list shows the user's activated, unrevoked grants o
   CHECK_THAT(std::string(g.at("authorized_at").as_string()), Catch::EndsWith("Z"));
   CHECK_THAT(std::string(g.at("last_active_at").as_string()), Catch::EndsWith("Z"));
 
-  auto bob_grants = listed(s.host, bob);
+  auto bob_grants = listed(bob);
   REQUIRE(bob_grants.size() == 1);
   CHECK(bob_grants[0].as_object().at("id").as_string() == bobs.grant_id);
 }
@@ -127,12 +122,12 @@ TEST_CASE("oauth/grants: a user revokes their own grants and no one else's", "[o
   bob.dev_sign_in(kBob);
   for (const char* method : {"POST", "DELETE"}) {
     INFO(method);
-    CHECK(grants_call(s.host, bob, method, c.grant_id).status == 404);
+    CHECK(grants_call(bob, method, c.grant_id).status == 404);
   }
   CHECK_FALSE(grant_revoked(s.host, c.grant_id));
   CHECK(list_keys_status(s.host, c.tokens.access) == 200);
 
-  auto r = grants_call(s.host, s.browser, "POST", c.grant_id);
+  auto r = grants_call(s.browser, "POST", c.grant_id);
   REQUIRE(r.status == 200);
   auto body = body_json(r).as_object();
   CHECK(body.at("revoked").as_bool());
@@ -141,12 +136,12 @@ TEST_CASE("oauth/grants: a user revokes their own grants and no one else's", "[o
   CHECK(sql_text(s.host, "SELECT revoked_reason FROM oauth_grants") == "user");
   CHECK(list_keys_status(s.host, c.tokens.access) == 401);
   CHECK(oauth_error(refresh(s.host, c.client_id, c.tokens.refresh)) == "invalid_grant");
-  CHECK(listed(s.host, s.browser).empty());
-  CHECK(grants_call(s.host, s.browser, "POST", c.grant_id).status == 404);
+  CHECK(listed(s.browser).empty());
+  CHECK(grants_call(s.browser, "POST", c.grant_id).status == 404);
   CHECK(count(s.host, "audit_log", "action = 'oauth.grant_revoke'") == 1);
 
   auto d = connect(s.host, s.browser);
-  CHECK(grants_call(s.host, s.browser, "DELETE", d.grant_id).status == 200);
+  CHECK(grants_call(s.browser, "DELETE", d.grant_id).status == 200);
   CHECK(list_keys_status(s.host, d.tokens.access) == 401);
 }
 
