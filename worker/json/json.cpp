@@ -84,4 +84,14 @@ bj::value iso_or_null(const std::optional<std::int64_t>& ms) {
   return bj::string(util::iso8601(*ms));
 }
 
+bj::value text_or_null(const std::optional<std::string>& s) {
+  if (!s) return nullptr;
+  return bj::string(*s);
+}
+
+bj::value int_or_null(const std::optional<std::int64_t>& v) {
+  if (!v) return nullptr;
+  return *v;
+}
+
 }  // namespace ve::json

@@ -32,6 +32,10 @@ Result<std::optional<std::vector<std::string>>> optional_string_array(const bj::
 
 /// ISO 8601 UTC (`…Z`, util::iso8601) of a time in ms since the epoch, or null.
 bj::value iso_or_null(const std::optional<std::int64_t>& ms);
+/// The string, or null when absent (a nullable TEXT column in a response).
+bj::value text_or_null(const std::optional<std::string>& s);
+/// The integer, or null when absent (a nullable INTEGER column in a response).
+bj::value int_or_null(const std::optional<std::int64_t>& v);
 
 /// Serialises a value (compact).
 std::string dump(const bj::value& v);

@@ -3,26 +3,13 @@
 #include <optional>
 #include <string>
 
+#include "worker/json/json.hpp"
 #include "worker/store/rows.hpp"
 #include "worker/util/time.hpp"
 
 namespace ve::vault {
 
 namespace bj = boost::json;
-
-namespace {
-
-bj::value text_or_null(const std::optional<std::string>& s) {
-  if (!s) return nullptr;
-  return bj::string(*s);
-}
-
-bj::value int_or_null(const std::optional<std::int64_t>& v) {
-  if (!v) return nullptr;
-  return *v;
-}
-
-}  // namespace
 
 bj::object log_json(const async::Rows& rows, std::size_t i) {
   bj::object o;
@@ -35,21 +22,21 @@ bj::object log_json(const async::Rows& rows, std::size_t i) {
   o["created_at"] = util::iso8601(created);
   o["timestamp"] = util::iso8601(created);
   o["action"] = action;
-  o["key_id"] = text_or_null(store::text(rows, i, "key_id"));
-  o["key_name"] = text_or_null(key_name);
-  o["provider"] = text_or_null(store::text(rows, i, "provider"));
-  o["token_id"] = text_or_null(store::text(rows, i, "token_id"));
+  o["key_id"] = json::text_or_null(store::text(rows, i, "key_id"));
+  o["key_name"] = json::text_or_null(key_name);
+  o["provider"] = json::text_or_null(store::text(rows, i, "provider"));
+  o["token_id"] = json::text_or_null(store::text(rows, i, "token_id"));
   o["actor_kind"] = store::text_or_empty(rows, i, "actor_kind");
-  o["actor_id"] = text_or_null(store::text(rows, i, "actor_id"));
-  o["client"] = text_or_null(store::text(rows, i, "client"));
-  o["source_ip"] = text_or_null(store::text(rows, i, "source_ip"));
-  o["country"] = text_or_null(store::text(rows, i, "country"));
-  o["status"] = int_or_null(status);
-  o["status_code"] = int_or_null(status);
-  o["latency_ms"] = int_or_null(store::integer(rows, i, "latency_ms"));
-  o["detail"] = text_or_null(detail);
+  o["actor_id"] = json::text_or_null(store::text(rows, i, "actor_id"));
+  o["client"] = json::text_or_null(store::text(rows, i, "client"));
+  o["source_ip"] = json::text_or_null(store::text(rows, i, "source_ip"));
+  o["country"] = json::text_or_null(store::text(rows, i, "country"));
+  o["status"] = json::int_or_null(status);
+  o["status_code"] = json::int_or_null(status);
+  o["latency_ms"] = json::int_or_null(store::integer(rows, i, "latency_ms"));
+  o["detail"] = json::text_or_null(detail);
   if (action == "key.proxy") {  // detail: "METHOD host/path → status, N bytes"
-    o["forward_path"] = text_or_null(detail);
+    o["forward_path"] = json::text_or_null(detail);
   } else {
     o["forward_path"] = key_name ? action + " " + *key_name : action;
   }

@@ -7,13 +7,6 @@ namespace ve::vault {
 
 namespace bj = boost::json;
 
-namespace {
-bj::value text_or_null(const std::optional<std::string>& s) {
-  if (!s) return nullptr;
-  return bj::string(*s);
-}
-}  // namespace
-
 bj::value proxy_endpoint(std::string_view origin, const KeyRecord& key) {
   if (!key.base_url || key.base_url->empty()) return nullptr;
   std::string url(origin);
@@ -32,8 +25,8 @@ bj::object key_summary(const KeyRecord& key, const std::vector<std::string>& ali
   bj::array tags;
   for (const auto& t : key.tags) tags.emplace_back(t);
   o["tags"] = std::move(tags);
-  o["base_url"] = text_or_null(key.base_url);
-  o["auth_header_type"] = text_or_null(key.auth_header_type);
+  o["base_url"] = json::text_or_null(key.base_url);
+  o["auth_header_type"] = json::text_or_null(key.auth_header_type);
   o["created_at"] = util::iso8601(key.created_at);
   o["rotated_at"] = json::iso_or_null(key.rotated_at);
   o["paused_at"] = json::iso_or_null(key.paused_at);
