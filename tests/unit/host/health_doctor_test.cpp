@@ -2,12 +2,11 @@
 // worker/health/report.hpp with a `fix` per finding whose REST call really
 // fixes it, the same findings as the MCP run_doctor tool, thresholds, bad
 // input, access and tenant isolation.
-#include <sqlite3.h>
-
 #include <catch2/catch.hpp>
 #include <map>
 #include <string>
 
+#include "tests/unit/host/doctor_support.hpp"
 #include "tests/unit/host/mcp_support.hpp"
 #include "tests/unit/host/vault_fixture.hpp"
 #include "worker/util/time.hpp"
@@ -16,12 +15,6 @@ using namespace ve::test;
 namespace bj = boost::json;
 
 namespace {
-
-constexpr std::int64_t kDay = ve::util::kMsPerDay;
-
-void exec_sql(ve::host::HostRunner& host, const std::string& sql) {
-  REQUIRE(sqlite3_exec(host.db(), sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-}
 
 bj::object doctor(ve::host::HostRunner& host, const VaultUser& u, const std::string& q = "") {
   auto r = call(host, u, "GET", "/v1/doctor" + q);
@@ -55,26 +48,20 @@ struct Unhealthy {
     paused = store_key(host, alice, "PAUSED", "paused-value-1");
     store_key(host, bob, "BOB_OLD", "bob-value-1");
     const std::int64_t now = ve::util::now_ms();
-    const auto ago = [&](int d) { return std::to_string(now - d * kDay); };
-    exec_sql(host, "UPDATE keys SET created_at = " + ago(200) + ", last_used_at = " + ago(1) +
-                       " WHERE id = '" + stale + "'");
-    exec_sql(host, "UPDATE keys SET created_at = " + ago(40) + " WHERE id = '" + unused + "'");
-    exec_sql(host, "UPDATE keys SET paused_at = " + ago(2) + ", last_used_at = " + ago(1) +
-                       " WHERE id = '" + paused + "'");
-    exec_sql(host,
-             "UPDATE keys SET created_at = " + ago(500) + " WHERE user_id = '" + bob.user_id + "'");
-    exec_sql(host,
-             "INSERT INTO devices (id, user_id, name, created_at, last_used_at) VALUES "
-             "('dev_old', '" +
-                 alice.user_id + "', 'old laptop', " + ago(100) + ", " + ago(70) + ")");
+    set_days_ago(host, "keys", "id = '" + stale + "'", now,
+                 {{"created_at", 200}, {"last_used_at", 1}});
+    set_days_ago(host, "keys", "id = '" + unused + "'", now, {{"created_at", 40}});
+    set_days_ago(host, "keys", "id = '" + paused + "'", now,
+                 {{"paused_at", 2}, {"last_used_at", 1}});
+    set_days_ago(host, "keys", "user_id = '" + bob.user_id + "'", now, {{"created_at", 500}});
+    add_device_days_ago(host, alice.user_id, "dev_old", "old laptop", now, 100, 70);
     auto t = call(
         host, alice, "POST", "/v1/tokens",
         bj::value{
             {"name", "ci"}, {"allowed_keys", bj::array{"STALE"}}, {"rotation_type", "static"}});
     REQUIRE(t.status == 201);
     token = str(body_json(t).at("id"));
-    exec_sql(host,
-             "UPDATE scoped_tokens SET created_at = " + ago(31) + " WHERE id = '" + token + "'");
+    set_days_ago(host, "scoped_tokens", "id = '" + token + "'", now, {{"created_at", 31}});
   }
 };
 

@@ -1,11 +1,10 @@
 // run_doctor: the pure rules of worker/health/rules.hpp at their
 // thresholds with a fixed clock, and the tool end to end on keys and devices
 // whose timestamps are seeded directly in SQLite.
-#include <sqlite3.h>
-
 #include <catch2/catch.hpp>
 #include <set>
 
+#include "tests/unit/host/doctor_support.hpp"
 #include "tests/unit/host/fixture.hpp"
 #include "tests/unit/host/mcp_support.hpp"
 #include "tests/unit/host/vault_fixture.hpp"
@@ -31,10 +30,6 @@ std::vector<std::string> kinds_for(const std::vector<doctor::Finding>& f, const 
     if (x.id == id) out.push_back(x.kind);
   }
   return out;
-}
-
-void exec_sql(ve::host::HostRunner& host, const std::string& sql) {
-  REQUIRE(sqlite3_exec(host.db(), sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
 }
 
 }  // namespace
@@ -173,20 +168,14 @@ TEST_CASE("mcp doctor: run_doctor on seeded SQLite timestamps", "[mcp][doctor][t
   const std::string paused = store_key(host, a, "PAUSED_KEY", "paused-value-1");
   store_key(host, b, "B_OLD_KEY", "b-value-1");
   const std::int64_t now = ve::util::now_ms();
-  const auto ago = [&](int d) { return std::to_string(now - d * kDay); };
-  exec_sql(host, "UPDATE keys SET created_at = " + ago(200) + ", rotated_at = " + ago(91) +
-                     ", last_used_at = " + ago(1) + " WHERE id = '" + stale + "'");
-  exec_sql(host, "UPDATE keys SET created_at = " + ago(200) + ", rotated_at = " + ago(5) +
-                     ", last_used_at = " + ago(2) + " WHERE id = '" + fresh + "'");
-  exec_sql(host, "UPDATE keys SET created_at = " + ago(45) + ", paused_at = " + ago(3) +
-                     " WHERE id = '" + paused + "'");
-  exec_sql(host,
-           "UPDATE keys SET created_at = " + ago(500) + " WHERE user_id = '" + b.user_id + "'");
+  set_days_ago(host, "keys", "id = '" + stale + "'", now,
+               {{"created_at", 200}, {"rotated_at", 91}, {"last_used_at", 1}});
+  set_days_ago(host, "keys", "id = '" + fresh + "'", now,
+               {{"created_at", 200}, {"rotated_at", 5}, {"last_used_at", 2}});
+  set_days_ago(host, "keys", "id = '" + paused + "'", now, {{"created_at", 45}, {"paused_at", 3}});
+  set_days_ago(host, "keys", "user_id = '" + b.user_id + "'", now, {{"created_at", 500}});
   // (A's own device is marked used by the call itself: authentication bumps it.)
-  exec_sql(host,
-           "INSERT INTO devices (id, user_id, name, created_at, last_used_at) VALUES "
-           "('dev_old', '" +
-               a.user_id + "', 'old laptop', " + ago(100) + ", " + ago(70) + ")");
+  add_device_days_ago(host, a.user_id, "dev_old", "old laptop", now, 100, 70);
 
   auto r = call_tool(host, a, "run_doctor");
   INFO(result_text(r));
