@@ -36,39 +36,23 @@ TEST_CASE("activity stats: UTC days, categories, by key and by app", "[activity]
   const std::string cli = "apilocker-cli";
 
   const auto seed = [&](const AuditSeed& s) { seed_audit(host, alice.user_id, s); };
+  // Key A from the CLI (device dev_1): its rows differ only in time, action and status.
+  const auto seed_cli_a = [&](std::int64_t at, const char* action, int status = 200) {
+    seed({.created_at = at,
+          .actor_id = "dev_1",
+          .action = action,
+          .key_id = "key_a",
+          .key_name = "A",
+          .client = cli,
+          .status = status});
+  };
   // Key A, from the CLI: a reveal either side of midnight, a proxy today, a
   // denied proxy (paused) yesterday, a rotation (not counted).
-  seed({.created_at = yesterday,
-        .actor_id = "dev_1",
-        .action = "key.reveal",
-        .key_id = "key_a",
-        .key_name = "A",
-        .client = cli});
-  seed({.created_at = midnight,
-        .actor_id = "dev_1",
-        .action = "key.reveal",
-        .key_id = "key_a",
-        .key_name = "A",
-        .client = cli});
-  seed({.created_at = midnight + 5,
-        .actor_id = "dev_1",
-        .action = "key.proxy",
-        .key_id = "key_a",
-        .key_name = "A",
-        .client = cli});
-  seed({.created_at = yesterday - 5,
-        .actor_id = "dev_1",
-        .action = "key.proxy",
-        .key_id = "key_a",
-        .key_name = "A",
-        .client = cli,
-        .status = 423});
-  seed({.created_at = midnight + 6,
-        .actor_id = "dev_1",
-        .action = "key.rotate",
-        .key_id = "key_a",
-        .key_name = "A",
-        .client = cli});
+  seed_cli_a(yesterday, "key.reveal");
+  seed_cli_a(midnight, "key.reveal");
+  seed_cli_a(midnight + 5, "key.proxy");
+  seed_cli_a(yesterday - 5, "key.proxy", 423);
+  seed_cli_a(midnight + 6, "key.rotate");
   // An OAuth app: two tool calls today (one refused), a reveal of key B.
   const std::string app = "https://claude.example/oauth/client.json";
   seed({.created_at = midnight + 7,
@@ -96,12 +80,7 @@ TEST_CASE("activity stats: UTC days, categories, by key and by app", "[activity]
         .client = "Claude",
         .status = 403});
   // Outside the 2-day window: the day before yesterday.
-  seed({.created_at = midnight - ve::util::kMsPerDay - 1,
-        .actor_id = "dev_1",
-        .action = "key.reveal",
-        .key_id = "key_a",
-        .key_name = "A",
-        .client = cli});
+  seed_cli_a(midnight - ve::util::kMsPerDay - 1, "key.reveal");
   // Bob's reveal of a key of his: never in Alice's numbers.
   seed_audit(host, bob.user_id,
              {.created_at = midnight + 1,
