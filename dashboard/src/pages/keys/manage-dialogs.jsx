@@ -6,9 +6,12 @@ import { Dialog } from '../../components/dialog.jsx';
 import { Field } from '../../components/field.jsx';
 import { FormActions } from '../../components/form-actions.jsx';
 import { post } from '../../lib/api.js';
-import { errorFor, fieldOf, useAction } from '../../lib/forms.js';
+import { errorFor, useAction } from '../../lib/forms.js';
 
 const ROTATE_FIELDS = ['key', 'client_secret', 'refresh_token'];
+// Bad input names the field new_name; a taken name comes back as code
+// name_taken, which fieldOf (lib/forms.js) maps to name.
+const RENAME_FIELDS = ['new_name', 'name'];
 
 /** @param {{keyRecord: object, open: boolean, onClose: () => void, onDone: (r: object) => void}} props */
 export function RotateDialog({ keyRecord, open, onClose, onDone }) {
@@ -62,7 +65,7 @@ export function RotateDialog({ keyRecord, open, onClose, onDone }) {
           busyLabel="Rotating…"
           busy={act.busy}
           onCancel={close}
-          error={act.error && !fieldOf(act.error, ROTATE_FIELDS) ? act.error.message : null}
+          error={errorFor(act.error, ROTATE_FIELDS, null)}
         />
       </form>
     </Dialog>
@@ -89,7 +92,7 @@ export function RenameDialog({ keyRecord, open, onClose, onDone }) {
         <p>
           The old name keeps resolving: apps, scripts and tokens that ask for <code>{keyRecord.name}</code> still get this key.
         </p>
-        <Field label="New name" error={errorFor(act.error, ['new_name', 'name'], 'new_name') || errorFor(act.error, ['new_name', 'name'], 'name')}>
+        <Field label="New name" error={errorFor(act.error, RENAME_FIELDS, 'new_name') || errorFor(act.error, RENAME_FIELDS, 'name')}>
           <input type="text" value={name} onInput={(e) => setName(e.currentTarget.value)} autocomplete="off" spellcheck={false} />
         </Field>
         <FormActions
@@ -97,7 +100,7 @@ export function RenameDialog({ keyRecord, open, onClose, onDone }) {
           busyLabel="Renaming…"
           busy={act.busy}
           onCancel={close}
-          error={act.error && !fieldOf(act.error, ['new_name', 'name']) ? act.error.message : null}
+          error={errorFor(act.error, RENAME_FIELDS, null)}
         />
       </form>
     </Dialog>

@@ -7,7 +7,7 @@ import { Dialog } from '../../components/dialog.jsx';
 import { ActionError, Field } from '../../components/field.jsx';
 import { FormActions } from '../../components/form-actions.jsx';
 import { post } from '../../lib/api.js';
-import { errorFor, fieldOf, useAction } from '../../lib/forms.js';
+import { errorFor, useAction } from '../../lib/forms.js';
 import { CATEGORY_LABELS, INJECTION_STYLES, injection, providers } from '../../lib/providers.js';
 
 const FIELDS = [
@@ -245,7 +245,7 @@ export function StoreKeyDialog({ open, onClose, onStored }) {
           busyLabel="Storing…"
           busy={act.busy}
           onCancel={close}
-          error={act.error && !fieldOf(act.error, FIELDS) ? act.error.message : null}
+          error={errorFor(act.error, FIELDS, null)}
         />
       </form>
     </Dialog>

@@ -5,7 +5,7 @@ import { Dialog } from '../../components/dialog.jsx';
 import { ActionError, Field } from '../../components/field.jsx';
 import { FormActions } from '../../components/form-actions.jsx';
 import { get, post } from '../../lib/api.js';
-import { errorFor, fieldOf, useAction } from '../../lib/forms.js';
+import { errorFor, useAction } from '../../lib/forms.js';
 
 const FIELDS = ['name', 'allowed_keys', 'rotation_type'];
 
@@ -92,7 +92,7 @@ export function CreateTokenDialog({ open, onClose, onCreated }) {
           busyLabel="Creating…"
           busy={act.busy}
           onCancel={close}
-          error={act.error && !fieldOf(act.error, FIELDS) ? act.error.message : null}
+          error={errorFor(act.error, FIELDS, null)}
         />
       </form>
     </Dialog>
