@@ -149,6 +149,7 @@ async::EffectResult HostRunner::perform(const async::Effect& effect) {
   } else if (const auto* p = std::get_if<async::KvPut>(&effect)) {
     kv_[p->key] = p->value;
   } else if (const auto* d = std::get_if<async::KvDelete>(&effect)) {
+    if (kv_delete_fails_) return failure("KV unavailable (test fault)");
     kv_.erase(d->key);
   } else if (const auto* b = std::get_if<async::D1Batch>(&effect)) {
     return run_batch(*b);

@@ -41,6 +41,9 @@ class HostRunner {
   std::map<std::string, std::string>& kv() { return kv_; }
   sqlite3* db() { return db_; }
   void set_fetch(FetchFn fn) { fetch_ = std::move(fn); }
+  /// Test-only fault: while on, every kv.delete fails (as the shim reports a
+  /// KV error) and deletes nothing, so tests can see what a failed delete leaves.
+  void set_kv_delete_fails(bool fails) { kv_delete_fails_ = fails; }
   const config::Config& config() const { return *config_; }
   std::size_t live_tasks() const { return driver_->live(); }
 
@@ -52,6 +55,7 @@ class HostRunner {
   sqlite3* db_ = nullptr;
   std::map<std::string, std::string> kv_;
   FetchFn fetch_;
+  bool kv_delete_fails_ = false;
   std::unique_ptr<config::Config> config_;
   std::unique_ptr<async::Driver> driver_;
 };

@@ -62,13 +62,19 @@ class Browser {
     return this.request('POST', url, form, headers);
   }
 
-  /** Signs in through the development form as `email`; returns the login page afterwards. */
+  /** Signs in through the development form as `email`. */
   async signIn(email) {
     const login = await this.get('/auth/login');
     const done = await this.post('/auth/dev', { email, csrf: field(login.html, 'csrf') });
     assert.equal(done.status, 303, `dev sign-in: HTTP ${done.status}`);
     assert.ok(this.jar.has(SESSION), 'a session cookie');
-    return this.get('/auth/login');
+  }
+
+  /** The session's CSRF token, as the dashboard gets it (GET /v1/auth/me). */
+  async csrf() {
+    const me = await this.get('/v1/auth/me');
+    assert.equal(me.status, 200, `GET /v1/auth/me: HTTP ${me.status}`);
+    return JSON.parse(me.html).csrf_token;
   }
 }
 
@@ -304,7 +310,7 @@ describe('wrong user codes at /device (RFC 8628 §5.1)', () => {
       const b = new Browser(worker.url);
       await b.signIn(`crowd-${u}@example.com`);
       for (let i = 0; i < 5; i++) {
-        assert.equal((await b.post('/device', { user_code: wrong(u * 5 + i), decision: 'approve', csrf: field((await b.get('/auth/login')).html, 'csrf') }, ip)).status, 404);
+        assert.equal((await b.post('/device', { user_code: wrong(u * 5 + i), decision: 'approve', csrf: await b.csrf() }, ip)).status, 404);
       }
     }
     const late = new Browser(worker.url);
@@ -346,7 +352,7 @@ describe('sign-out (logout CSRF)', () => {
 
   test('a wrong or missing csrf field with the cookie: 403, cookie and session kept; the real button signs out', async () => {
     const b = new Browser(worker.url);
-    const page = await b.signIn('logout-user@example.com');
+    await b.signIn('logout-user@example.com');
     for (const form of [{ csrf: 'wrong' }, {}]) {
       const before = b.setCookies.length;
       const r = await b.post('/auth/logout', form);
@@ -355,7 +361,7 @@ describe('sign-out (logout CSRF)', () => {
     }
     assert.ok(b.jar.has(SESSION));
     assert.equal((await b.get('/device')).status, 200, 'still signed in');
-    const out = await b.post('/auth/logout', { csrf: field(page.html, 'csrf') });
+    const out = await b.post('/auth/logout', { csrf: await b.csrf() });
     assert.equal(out.status, 303);
     assert.ok(b.setCookies.at(-1).startsWith(`${SESSION}=;`) && /Max-Age=0/.test(b.setCookies.at(-1)), 'the cookie is cleared');
     assert.equal((await b.get('/device')).status, 303, 'signed out');
@@ -442,7 +448,9 @@ describe('sign-in through a real OIDC provider (oauth2-mock-server)', () => {
     assert.ok(b.jar.has(SESSION));
 
     const account = await b.get('/auth/login');
-    assert.match(account.html, /signed in as <b>olive@example\.com<\/b>/);
+    assert.equal(account.status, 303, 'signed in: the sign-in page forwards to the dashboard');
+    assert.equal(account.location, '/');
+    assert.equal(JSON.parse((await b.get('/v1/auth/me')).html).email, 'olive@example.com');
     const identity = await worker.db.prepare('SELECT provider, subject, email FROM identities').first();
     assert.deepEqual(identity, { provider: `oidc:${idp.issuer.url}`, subject: 'johndoe', email: 'olive@example.com' });
 

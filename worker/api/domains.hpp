@@ -29,9 +29,12 @@ std::vector<api::Route> routes();  // worker/proxy/routes.cpp: /v1/proxy/:keyId[
 namespace ve::health {
 std::vector<api::Route> routes();  // worker/health/routes.cpp: GET /v1/doctor
 }  // namespace ve::health
+namespace ve::account {
+std::vector<api::Route> routes();  // worker/account/routes.cpp: sessions, account deletion
+}  // namespace ve::account
 
 namespace ve::api {
-inline constexpr std::array kDomains = {&system_routes,  &auth::routes,  &vault::routes,
-                                        &tokens::routes, &oauth::routes, &mcp::routes,
-                                        &proxy::routes,  &health::routes};
+inline constexpr std::array kDomains = {&system_routes,  &auth::routes,    &vault::routes,
+                                        &tokens::routes, &oauth::routes,   &mcp::routes,
+                                        &proxy::routes,  &account::routes, &health::routes};
 }  // namespace ve::api

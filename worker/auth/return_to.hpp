@@ -7,8 +7,8 @@
 
 namespace ve::auth {
 
-/// Destination after sign-in when the request names none: the account page
-/// (GET /auth/login shows who is signed in and a sign-out button).
+/// Destination after sign-in (and sign-out) when the request names none:
+/// GET /auth/login, which forwards a signed-in browser to the dashboard (`/`).
 inline constexpr std::string_view kDefaultReturnTo = "/auth/login";
 
 /// Longest accepted `return_to`, in bytes.

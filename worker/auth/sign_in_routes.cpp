@@ -63,21 +63,14 @@ http::Response page_with_cookie(std::string_view title, const std::string& body,
 }  // namespace
 
 Handler login_page(Ctx& ctx) {
-  auto return_to = checked_return_to(query_param(ctx, "return_to"));
+  const std::string asked = query_param(ctx, "return_to");
+  auto return_to = checked_return_to(asked);
   if (!return_to.ok()) co_return error_page(return_to.error(), "Cannot sign in");
+  // Signed in already: nothing to do here. The dashboard (`/`) shows the
+  // account and signs out; a page that sent the browser here to sign in
+  // (device approval, OAuth consent) gets it back at once.
+  if (ctx.principal.authenticated()) co_return http::see_other(asked.empty() ? "/" : *return_to);
   std::string body = "<h1>Sign in to vaultedge</h1>\n";
-  if (ctx.principal.authenticated()) {
-    const std::string token = session_token(ctx.req);
-    body += "<p>You are signed in as <b>" + html_escape(ctx.principal.email) + "</b>.</p>\n";
-    if (*return_to != kDefaultReturnTo) {
-      body += "<p><a class=\"button\" href=\"" + html_escape(*return_to) + "\">Continue</a></p>\n";
-    }
-    body += "<form method=\"post\" action=\"/auth/logout\">" +
-            hidden_field(kCsrfField, csrf_token(token)) +
-            "<button type=\"submit\">Sign out</button></form>\n"
-            "<p class=\"note\">To use another account, sign out first.</p>\n";
-    co_return http::html(200, page("Signed in", body));
-  }
   const auto providers = configured_providers(ctx.config);
   for (const auto& p : providers) {
     const std::string href = with_query("/auth/" + p.slug + "/start", {{"return_to", *return_to}});
@@ -130,26 +123,34 @@ Handler sign_out(Ctx& ctx) {
   // The CSRF check comes first, before anything is cleared: without it a
   // cross-site form could sign people out (logout CSRF). The token derives
   // from the session cookie, so a request without one can never pass, and a
-  // refusal carries no Set-Cookie.
+  // refusal carries no Set-Cookie. The form sends it as the `csrf` field; the
+  // dashboard's fetch sends it as the X-CSRF-Token header (a header a
+  // cross-site page cannot set without a CORS preflight we never grant) and
+  // gets 204 instead of a redirect.
   const std::string token = session_token(ctx.req);
-  auto form = http::parse_form(ctx.req.body);
-  if (!csrf_valid(token, form[kCsrfField])) {
+  const bool by_fetch = ctx.req.header(kCsrfHeader).has_value();
+  const bool valid = by_fetch ? csrf_header_valid(ctx.req)
+                              : csrf_valid(token, http::parse_form(ctx.req.body)[kCsrfField]);
+  if (!valid && by_fetch) co_return http::error(csrf_required());
+  if (!valid) {
     co_return message_page(403, "Sign-out refused",
                            "This sign-out request did not come from this site's Sign out button "
                            "(its form token is missing or wrong), so nothing was changed. To sign "
-                           "out, use the Sign out button on the sign-in page.",
-                           std::string(kDefaultReturnTo), "Go to the sign-in page");
+                           "out, use the Sign out button of the dashboard.",
+                           "/", "Go to the dashboard");
   }
-  auto done = http::see_other(std::string(kDefaultReturnTo));
+  http::Response done = by_fetch ? http::Response{204, {{"cache-control", "no-store"}}, ""}
+                                 : http::see_other(std::string(kDefaultReturnTo));
   done.headers.emplace_back("set-cookie", clear_cookie(kSessionCookie));
   // A valid token with no live session (it expired): only the cookie is left to clear.
   if (!ctx.principal.authenticated()) co_return done;
   std::vector<async::Statement> batch;
-  batch.push_back(audit::insert(ctx, {.action = "auth.sign_out", .status = 303}));
+  batch.push_back(audit::insert(ctx, {.action = "auth.sign_out", .status = by_fetch ? 204 : 303}));
   batch.push_back({"DELETE FROM sessions WHERE token_hash = ?1 AND user_id = ?2",
                    {credential_hash(token), ctx.principal.user_id}});
   auto r = co_await ctx.io.d1_batch(std::move(batch));
-  if (!r.ok()) co_return error_page(r.error(), "Sign-out failed");
+  if (!r.ok())
+    co_return by_fetch ? http::error(r.error()) : error_page(r.error(), "Sign-out failed");
   co_return done;
 }
 

@@ -2,6 +2,8 @@
 
 #include <iterator>
 
+#include "worker/maintenance/blob_deletions.hpp"
+
 namespace ve::maintenance {
 
 namespace {
@@ -18,7 +20,8 @@ struct Rule {
 // Order matters inside the batch: tokens and codes go before the grants whose
 // emptiness the grant rule tests.
 constexpr Rule kRules[] = {
-    {"sessions", "DELETE FROM sessions WHERE expires_at < ?1", 1},
+    // Expired, or idle for a day (auth/session.hpp kSessionIdleMs).
+    {"sessions", "DELETE FROM sessions WHERE expires_at < ?1 OR last_seen_at < ?2", 2},
     {"login_states", "DELETE FROM login_states WHERE expires_at < ?1", 1},
     {"device_codes", "DELETE FROM device_codes WHERE expires_at < ?2", 2},
     {"oauth_requests", "DELETE FROM oauth_requests WHERE expires_at < ?1", 1},
@@ -53,6 +56,11 @@ async::Task<Result<std::vector<Purged>>> purge_expired(async::Io& io, std::int64
   for (std::size_t i = 0; i < std::size(kRules); ++i) {
     out.push_back({kRules[i].table, rows.value()[i].changes});
   }
+  // Blobs an account deletion could not delete from KV (a failed delete left
+  // their blob_deletions rows): after the batch, since KV is not part of it.
+  auto swept = co_await sweep_blob_deletions(io);
+  if (!swept.ok()) co_return swept.error();
+  out.push_back({"blob_deletions", swept->deleted});
   co_return out;
 }
 

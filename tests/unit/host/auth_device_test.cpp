@@ -170,10 +170,9 @@ TEST_CASE("an expired code polls as expired and gets a clear page", "[auth][devi
   CHECK(page.status == 410);
   CHECK(page.body.find("expired") != std::string::npos);
   // Approving an expired code (a stale form) does nothing.
-  auto stale =
-      b.post_form("/device", form({{"user_code", s.user_code},
-                                   {"decision", "approve"},
-                                   {"csrf", *hidden_value(b.get("/auth/login").body, "csrf")}}));
+  auto stale = b.post_form(
+      "/device",
+      form({{"user_code", s.user_code}, {"decision", "approve"}, {"csrf", b.csrf_token()}}));
   CHECK(stale.status == 410);
   CHECK(sql_text(host, "SELECT status FROM device_codes") == "pending");
   // Approved, but expired before the poll: still no token.
