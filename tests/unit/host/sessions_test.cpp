@@ -121,10 +121,12 @@ TEST_CASE(
   const std::string where = " WHERE id = " + quoted(id);
   const auto now = util::now_ms();
 
-  exec_sql(host, "UPDATE sessions SET last_seen_at = " + std::to_string(now - 4 * 60'000) + where);
+  exec_sql(host,
+           "UPDATE sessions SET last_seen_at = " + std::to_string(now - 4 * 60'000LL) + where);
   CHECK(b.get("/v1/auth/me").status == 200);
-  CHECK(sql_int(host, "SELECT last_seen_at FROM sessions" + where) == now - 4 * 60'000);
-  exec_sql(host, "UPDATE sessions SET last_seen_at = " + std::to_string(now - 6 * 60'000) + where);
+  CHECK(sql_int(host, "SELECT last_seen_at FROM sessions" + where) == now - 4 * 60'000LL);
+  exec_sql(host,
+           "UPDATE sessions SET last_seen_at = " + std::to_string(now - 6 * 60'000LL) + where);
   CHECK(b.get("/v1/auth/me").status == 200);
   CHECK(sql_int(host, "SELECT last_seen_at FROM sessions" + where) >= now);
 
