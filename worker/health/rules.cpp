@@ -26,6 +26,25 @@ std::string check_status(std::size_t n) {
 
 }  // namespace
 
+Result<Thresholds> read_thresholds(std::string_view where,
+                                   const std::function<ThresholdInput(std::string_view)>& input) {
+  Thresholds t;
+  for (auto [name, slot] :
+       {std::pair{std::string_view("rotation_max_age_days"), &t.rotation_max_age_days},
+        std::pair{std::string_view("unused_after_days"), &t.unused_after_days},
+        std::pair{std::string_view("device_idle_days"), &t.device_idle_days}}) {
+    const ThresholdInput in = input(name);
+    if (!in.given) continue;
+    if (!in.days || *in.days < kMinThresholdDays || *in.days > kMaxThresholdDays) {
+      return bad_request(
+          std::string(where) + " '" + std::string(name) + "' must be a whole number of days from " +
+          std::to_string(kMinThresholdDays) + " to " + std::to_string(kMaxThresholdDays));
+    }
+    *slot = *in.days;
+  }
+  return t;
+}
+
 std::int64_t days_between(std::int64_t from_ms, std::int64_t to_ms) {
   if (to_ms <= from_ms) return 0;
   return (to_ms - from_ms) / kMsPerDay;

@@ -16,10 +16,13 @@
 #pragma once
 #include <boost/json.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "worker/result.hpp"
 #include "worker/util/time.hpp"
 
 namespace ve::health {
@@ -69,6 +72,22 @@ struct Thresholds {
   std::int64_t unused_after_days = kUnusedAfterDays;
   std::int64_t device_idle_days = kDeviceIdleDays;
 };
+
+/// One threshold as the caller sent it: left out (`given` false: the default
+/// stays), or sent with `days` nullopt when it is not a whole number.
+struct ThresholdInput {
+  bool given = false;
+  std::optional<std::int64_t> days;
+};
+
+/// The caller's thresholds (rotation_max_age_days, unused_after_days,
+/// device_idle_days, checked in that order), each read with `input(name)`;
+/// defaults for those left out. Error 400 "<where> '<name>' must be a whole
+/// number of days from 1 to 3650" for the first one that is not a whole number
+/// in [kMinThresholdDays, kMaxThresholdDays]; `where` names the input ("query"
+/// for GET /v1/doctor, "argument" for run_doctor).
+Result<Thresholds> read_thresholds(std::string_view where,
+                                   const std::function<ThresholdInput(std::string_view)>& input);
 
 /// The REST call that fixes a finding, for the dashboard's buttons.
 struct Fix {

@@ -198,4 +198,42 @@ TEST_CASE("mcp doctor: run_doctor on seeded SQLite timestamps", "[mcp][doctor][t
   REQUIRE_FALSE(strict.is_error);
   CHECK(strict.structured->at("summary").at("by_kind").at("stale_rotation") == 3);
   CHECK(strict.structured->at("summary").at("thresholds").at("rotation_max_age_days") == 4);
+
+  // Out of range or not a whole number: refused by the input schema, naming the argument.
+  for (const auto& [name, bad] : {std::pair{"device_idle_days", bj::value(0)},
+                                  std::pair{"unused_after_days", bj::value(3651)},
+                                  std::pair{"rotation_max_age_days", bj::value("7")}}) {
+    INFO(name);
+    auto refused = call_tool(host, a, "run_doctor", {{name, bad}});
+    REQUIRE(refused.is_error);
+    INFO(result_text(refused));
+    CHECK(result_text(refused).find(std::string("argument `") + name + "`") != std::string::npos);
+  }
+}
+
+TEST_CASE("mcp doctor: read_thresholds keeps defaults, takes given days, names a bad one",
+          "[mcp][doctor][bad-input]") {
+  using In = doctor::ThresholdInput;
+  auto none = doctor::read_thresholds("query", [](std::string_view) { return In{}; });
+  REQUIRE(none.ok());
+  CHECK(none.value().rotation_max_age_days == doctor::kRotationMaxAgeDays);
+  CHECK(none.value().unused_after_days == doctor::kUnusedAfterDays);
+  CHECK(none.value().device_idle_days == doctor::kDeviceIdleDays);
+
+  auto some = doctor::read_thresholds("query", [](std::string_view name) {
+    return name == "unused_after_days" ? In{true, 3650} : In{};
+  });
+  REQUIRE(some.ok());
+  CHECK(some.value().unused_after_days == 3650);
+  CHECK(some.value().device_idle_days == doctor::kDeviceIdleDays);
+
+  for (const auto& bad : {In{true, 0}, In{true, 3651}, In{true, std::nullopt}}) {
+    auto r = doctor::read_thresholds("argument", [&](std::string_view name) {
+      return name == "device_idle_days" ? bad : In{true, 1};
+    });
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().status == 400);
+    CHECK(r.error().message ==
+          "argument 'device_idle_days' must be a whole number of days from 1 to 3650");
+  }
 }

@@ -11,33 +11,15 @@ namespace bj = boost::json;
 
 namespace {
 
-/// A threshold argument, or `fallback`. The input schema bounds it; this
-/// repeats the bound for callers that skip validation.
-Result<std::int64_t> threshold(const bj::object& args, std::string_view name,
-                               std::int64_t fallback) {
-  if (!args.contains(name)) return fallback;
-  auto v = arg_int(args, name);
-  if (!v || *v < health::kMinThresholdDays || *v > health::kMaxThresholdDays) {
-    return bad_request("argument '" + std::string(name) + "' must be a whole number of days from " +
-                       std::to_string(health::kMinThresholdDays) + " to " +
-                       std::to_string(health::kMaxThresholdDays));
-  }
-  return *v;
-}
-
 async::Task<ToolResult> run_doctor(CallCtx& ctx, const bj::object& args) {
-  health::Thresholds t;
-  auto rotation = threshold(args, "rotation_max_age_days", health::kRotationMaxAgeDays);
-  if (!rotation.ok()) co_return failed(rotation.error());
-  auto unused = threshold(args, "unused_after_days", health::kUnusedAfterDays);
-  if (!unused.ok()) co_return failed(unused.error());
-  auto idle = threshold(args, "device_idle_days", health::kDeviceIdleDays);
-  if (!idle.ok()) co_return failed(idle.error());
-  t.rotation_max_age_days = rotation.value();
-  t.unused_after_days = unused.value();
-  t.device_idle_days = idle.value();
-
-  auto report = co_await health::vault_report(ctx.api, t, health::FixField::omit);
+  // The input schema bounds the thresholds; read_thresholds repeats the bound
+  // for callers that skip validation.
+  auto t = health::read_thresholds("argument", [&](std::string_view name) {
+    if (!args.contains(name)) return health::ThresholdInput{};
+    return health::ThresholdInput{true, arg_int(args, name)};
+  });
+  if (!t.ok()) co_return failed(t.error());
+  auto report = co_await health::vault_report(ctx.api, t.value(), health::FixField::omit);
   if (!report.ok()) co_return failed(report.error());
   co_return ToolResult::success(std::move(report.value()));
 }
