@@ -62,7 +62,7 @@ TEST_CASE("dev sign-in creates the user, a hashed 30-day session and an audit ro
   CHECK(body_json(b.get("/v1/auth/me")).at("email") == "alice@example.com");
 }
 
-TEST_CASE("signing in again reuses the user; a second provider with the same email links",
+TEST_CASE("signing in again reuses the user, a second provider with the same email links",
           "[auth][signin]") {
   auto host = make_runner("development");
   Browser a(host), b(host);

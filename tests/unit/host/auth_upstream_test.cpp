@@ -391,7 +391,7 @@ TEST_CASE("GitHub sign-in: token with Accept JSON, id and verified primary email
   }
 }
 
-TEST_CASE("providers that are not configured are 404; return_to is guarded", "[auth][upstream]") {
+TEST_CASE("providers that are not configured are 404, return_to is guarded", "[auth][upstream]") {
   auto host = make_runner();
   Browser b(host);
   CHECK(b.get("/auth/github/start").status == 404);

@@ -17,7 +17,7 @@ bj::object error_of(const ve::http::Response& r) {
 }
 }  // namespace
 
-TEST_CASE("mcp: GET and DELETE are 405 with Allow: POST; no session id is issued",
+TEST_CASE("mcp: GET and DELETE are 405 with Allow: POST, no session id is issued",
           "[mcp][transport]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
@@ -57,7 +57,7 @@ TEST_CASE("mcp: no credential is 401 with WWW-Authenticate: Bearer", "[mcp][tran
   CHECK(header_of(bad, "www-authenticate").find("error=\"invalid_token\"") != std::string::npos);
 }
 
-TEST_CASE("mcp: a foreign Origin is 403; our own origin is served", "[mcp][transport]") {
+TEST_CASE("mcp: a foreign Origin is 403, our own origin is served", "[mcp][transport]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
   auto evil = mcp_raw(host, alice, kPing,
@@ -80,7 +80,7 @@ TEST_CASE("mcp: Content-Type must be application/json (415)", "[mcp][transport]"
   CHECK(mcp_raw(host, alice, kPing, {{"content-type", "Application/JSON"}}).status == 200);
 }
 
-TEST_CASE("mcp: Accept must allow JSON (406); absent Accept gets compact JSON",
+TEST_CASE("mcp: Accept must allow JSON (406), absent Accept gets compact JSON",
           "[mcp][transport]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");

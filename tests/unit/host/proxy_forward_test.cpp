@@ -288,7 +288,7 @@ TEST_CASE("proxy: the echoed key is redacted in headers and body, every form", "
   CHECK(header(clean.headers, "x-locker-redacted") == "<absent>");
 }
 
-TEST_CASE("proxy: policy refusals are clear errors; nothing is decrypted or fetched",
+TEST_CASE("proxy: policy refusals are clear errors, nothing is decrypted or fetched",
           "[proxy][forward]") {
   auto host = make_runner();
   FakeUpstream fake;

@@ -350,7 +350,7 @@ TEST_CASE("provider catalog is open and covers every provider the CLI knows",
   CHECK(b.at("custom").is_object());
 }
 
-TEST_CASE("provider ids are case-insensitive, aliases map to the canonical id; auth rules",
+TEST_CASE("provider ids are case-insensitive, aliases map to the canonical id, auth rules",
           "[vault][providers]") {
   using ve::vault::AuthKind;
   REQUIRE(ve::vault::find_provider("Gemini") != nullptr);

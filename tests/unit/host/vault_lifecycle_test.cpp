@@ -26,7 +26,7 @@ std::string stages(ve::host::HostRunner& host, const std::string& key_id) {
 }
 }  // namespace
 
-TEST_CASE("rotation history: current, previous, retired; old blobs deleted after commit",
+TEST_CASE("rotation history: current, previous, retired, old blobs deleted after commit",
           "[vault][rotate]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
@@ -150,7 +150,7 @@ TEST_CASE("an abandoned version reservation is retired by the next rotation",
   CHECK(reveal_value(host, alice, "K") == "v4_secret");
 }
 
-TEST_CASE("rename: old name becomes an alias; collisions 409; renaming back works",
+TEST_CASE("rename: old name becomes an alias, collisions 409, renaming back works",
           "[vault][rename]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
@@ -218,7 +218,7 @@ TEST_CASE("pause and resume: 409 when already so", "[vault][pause]") {
                    "'key.resume')") == 2);
 }
 
-TEST_CASE("delete by id or by name: rows, old names and blobs go; the audit row stays",
+TEST_CASE("delete by id or by name: rows, old names and blobs go, the audit row stays",
           "[vault][delete]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");

@@ -29,7 +29,7 @@ TEST_CASE("env_name rule", "[vault][env]") {
   CHECK(ve::vault::oauth_env_name("google-oauth", "client_secret") == "GOOGLE_OAUTH_CLIENT_SECRET");
 }
 
-TEST_CASE("reveal api_key and oauth2 credentials; missing names listed", "[vault][reveal]") {
+TEST_CASE("reveal api_key and oauth2 credentials, missing names listed", "[vault][reveal]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
   auto openai = store_key(host, alice, "openai", "sk-live-1");
@@ -77,7 +77,7 @@ TEST_CASE("reveal api_key and oauth2 credentials; missing names listed", "[vault
   CHECK(list.at("keys").as_array()[0].at("last_used_at").is_string());
 }
 
-TEST_CASE("reveal by id; the same key twice yields two items but one audit row",
+TEST_CASE("reveal by id, the same key twice yields two items but one audit row",
           "[vault][reveal]") {
   auto host = make_runner();
   auto alice = add_user(host, "alice@example.com");
