@@ -427,8 +427,14 @@ describe('SDK 1.32.2 with a Client ID Metadata Document', () => {
       const activeRows = await countRows(worker, 'oauth_grants', 'user_id = ?1 AND revoked_at IS NULL AND activated_at IS NOT NULL', [user.userId]);
       assert.equal(grants.length, activeRows, 'every active grant is listed');
       // The self-declared homepage is shown on consent only; the list has exactly these fields.
-      assert.deepEqual(Object.keys(g).sort(), ['authorized_at', 'client_id', 'client_name', 'id', 'last_active_at',
-        'redirect_host', 'resource', 'rotation_count', 'scopes']);
+      assert.deepEqual(Object.keys(g).sort(), ['approved_at', 'authorized_at', 'client_id', 'client_kind', 'client_name',
+        'id', 'last_active_at', 'last_used_at', 'redirect_host', 'resource', 'rotation_count', 'scopes',
+        'scopes_described', 'verified_host']);
+      // A Client ID Metadata Document client: the document's host vouches for it.
+      assert.equal(g.client_kind, 'metadata_document');
+      assert.equal(g.verified_host, new URL(clientId).hostname);
+      assert.deepEqual(g.scopes_described.map((s) => s.scope).sort(), [...g.scopes].sort(), 'every scope described');
+      for (const s of g.scopes_described) assert.ok(s.description.length > 10, `scope ${s.scope} in words`);
     });
 
     test('another user sees none of them; no credential → 401', T, async () => {
