@@ -15,11 +15,6 @@ namespace {
 
 namespace bj = boost::json;
 
-bj::value text_or_null(const async::Rows& rows, std::size_t i, std::string_view column) {
-  auto v = store::text(rows, i, column);
-  return v ? bj::value(*v) : bj::value(nullptr);
-}
-
 bj::object session_json(const async::Rows& r, std::size_t i, const std::string& own) {
   const std::string id = store::text_or_empty(r, i, "id");
   const auto agent = store::text(r, i, "user_agent");
@@ -28,10 +23,10 @@ bj::object session_json(const async::Rows& r, std::size_t i, const std::string& 
   return bj::object{
       {"id", id},
       {"current", !own.empty() && id == own},
-      {"user_agent", text_or_null(r, i, "user_agent")},
+      {"user_agent", json::text_or_null(store::text(r, i, "user_agent"))},
       {"device", device ? bj::value(*device) : bj::value(nullptr)},
-      {"ip", text_or_null(r, i, "ip")},
-      {"country", text_or_null(r, i, "country")},
+      {"ip", json::text_or_null(store::text(r, i, "ip"))},
+      {"country", json::text_or_null(store::text(r, i, "country"))},
       {"created_at", json::iso_or_null(store::integer(r, i, "created_at"))},
       {"last_seen_at", json::iso_or_null(last_seen)},
       {"expires_at", json::iso_or_null(store::integer(r, i, "expires_at"))},

@@ -17,11 +17,6 @@ namespace {
 
 namespace bj = boost::json;
 
-bj::value text_or_null(const async::Rows& rows, std::size_t i, std::string_view column) {
-  auto v = store::text(rows, i, column);
-  return v ? bj::value(*v) : bj::value(nullptr);
-}
-
 bj::value time_or_null(const async::Rows& rows, std::size_t i, std::string_view column) {
   return json::iso_or_null(store::integer(rows, i, column));
 }
@@ -61,15 +56,16 @@ Handler list_devices(Ctx& ctx) {
   bj::array devices;
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
     const std::string id = store::text_or_empty(r, i, "id");
-    devices.push_back(bj::object{{"id", id},
-                                 {"name", store::text_or_empty(r, i, "name")},
-                                 {"hostname", text_or_null(r, i, "hostname")},
-                                 {"platform", text_or_null(r, i, "platform")},
-                                 {"platform_version", text_or_null(r, i, "platform_version")},
-                                 {"cli_version", text_or_null(r, i, "cli_version")},
-                                 {"last_used_at", time_or_null(r, i, "last_used_at")},
-                                 {"created_at", time_or_null(r, i, "created_at")},
-                                 {"current", !own.empty() && id == own}});
+    devices.push_back(
+        bj::object{{"id", id},
+                   {"name", store::text_or_empty(r, i, "name")},
+                   {"hostname", json::text_or_null(store::text(r, i, "hostname"))},
+                   {"platform", json::text_or_null(store::text(r, i, "platform"))},
+                   {"platform_version", json::text_or_null(store::text(r, i, "platform_version"))},
+                   {"cli_version", json::text_or_null(store::text(r, i, "cli_version"))},
+                   {"last_used_at", time_or_null(r, i, "last_used_at")},
+                   {"created_at", time_or_null(r, i, "created_at")},
+                   {"current", !own.empty() && id == own}});
   }
   co_return http::json(200, bj::object{{"devices", std::move(devices)}});
 }
