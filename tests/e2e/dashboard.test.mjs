@@ -37,7 +37,7 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { startUpstream } from '../worker/upstream.mjs';
 import { visit } from './browser.mjs';
 import { apilocker, describeRun, ROOT } from './lib/cli.mjs';
-import { axe, launch, overflowsHorizontally, screenshots, watch } from './lib/chromium.mjs';
+import { axe, launch, overflowsHorizontally, screenshots, SECRET_SELECTORS, watch } from './lib/chromium.mjs';
 import { userRowsAndBlobs } from './lib/state.mjs';
 
 const run = promisify(execFile);
@@ -85,7 +85,9 @@ function step(name, fn, timeout = 60_000) {
       await fn();
     } catch (e) {
       failed = true;
-      await page?.screenshot({ path: join(ARTIFACTS, `failed-${name.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
+      await page
+        ?.screenshot({ path: join(ARTIFACTS, `failed-${name.replace(/\W+/g, '-')}.png`), fullPage: true, mask: SECRET_SELECTORS.map((sel) => page.locator(sel)) })
+        .catch(() => {});
       throw new Error(redact(e?.stack ?? e));
     } finally {
       timings.push({ step: name, ms: Date.now() - started });

@@ -93,8 +93,19 @@ export async function axe(page) {
 }
 
 /**
+ * Where the pages show a secret (a revealed value, a new token and the
+ * snippets that carry it): masked in every screenshot, so test output never
+ * holds one, even of a scratch server.
+ */
+export const SECRET_SELECTORS = Object.freeze([
+  '[data-testid="secret-value"]',
+  '[data-testid="new-token"]',
+  '[data-testid="token-snippets"] pre',
+]);
+
+/**
  * Screenshots the whole page at each of WIDTHS into `dir` as
- * `<name>-<width>.png`, then restores the first width.
+ * `<name>-<width>.png` (SECRET_SELECTORS masked), then restores the first width.
  * @returns {Promise<string[]>} the files written
  */
 export async function screenshots(page, dir, name) {
@@ -106,7 +117,7 @@ export async function screenshots(page, dir, name) {
     // Let layout settle (media queries, charts resizing to their container).
     await page.waitForTimeout(150);
     const file = join(dir, `${name}-${width}.png`);
-    await page.screenshot({ path: file, fullPage: true });
+    await page.screenshot({ path: file, fullPage: true, mask: SECRET_SELECTORS.map((sel) => page.locator(sel)) });
     files.push(file);
   }
   await page.setViewportSize({ width: WIDTHS[0], height });
