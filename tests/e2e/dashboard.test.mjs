@@ -13,9 +13,9 @@
 //   connection → sign out another session → delete the account (the user's
 //   D1 rows and KV blobs are gone from the local state).
 //
-// Every page is screenshotted at 1280 and 360 px into $E2E_ARTIFACTS_DIR
+// Every page is screenshotted at 1280 and 360 px, light and dark, into $E2E_ARTIFACTS_DIR
 // (default build/test-output/dashboard), axe-core reports no violations on
-// any of them, and the browser reports no console error (CSP violations are
+// any of them in either colour scheme, and the browser reports no console error (CSP violations are
 // console errors) during the whole journey. Bad input through the forms shows
 // the server's message and writes nothing. Step timings go to timings.json.
 //
@@ -105,7 +105,13 @@ async function openPage(linkName, heading) {
 async function record(name) {
   await page.waitForLoadState('networkidle').catch(() => {});
   shots.push(...(await screenshots(page, ARTIFACTS, name)));
+  // Both colour schemes (dark mode follows prefers-color-scheme): contrast
+  // is checked in each.
   a11y[name] = await axe(page);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  shots.push(...(await screenshots(page, ARTIFACTS, `${name}-dark`)));
+  a11y[`${name} (dark)`] = await axe(page);
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 360, height: 800 });
   const overflow = await overflowsHorizontally(page);
   await page.setViewportSize({ width: 1280, height: 900 });

@@ -125,9 +125,19 @@ export async function screenshots(page, dir, name) {
 }
 
 /**
- * True when the page's content is wider than its viewport (horizontal
- * scrolling), the usual failure of a layout at 360 px.
+ * True when the page's content stays wider than its viewport (horizontal
+ * scrolling), the usual failure of a layout at 360 px. Layout is given up to
+ * `settleMs` to catch up with a viewport change first: a chart redraws for its
+ * new width on a ResizeObserver callback, a frame or two after the resize.
  */
-export function overflowsHorizontally(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+export async function overflowsHorizontally(page, settleMs = 3000) {
+  try {
+    await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth + 1, null, {
+      timeout: settleMs,
+      polling: 'raf',
+    });
+    return false;
+  } catch {
+    return true;
+  }
 }
