@@ -1,10 +1,10 @@
 // GET /v1/doctor: the dashboard's health page (docs/rest.md "Health").
-#include <charconv>
 #include <string>
 
 #include "worker/health/handlers.hpp"
 #include "worker/health/report.hpp"
 #include "worker/http/reply.hpp"
+#include "worker/util/number.hpp"
 
 namespace ve::health {
 
@@ -16,11 +16,7 @@ ThresholdInput query_threshold(const std::map<std::string, std::string>& query,
                                std::string_view name) {
   auto it = query.find(std::string(name));
   if (it == query.end()) return {};
-  const std::string& s = it->second;
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return {true, std::nullopt};
-  return {true, v};
+  return {true, util::parse_int64(it->second)};
 }
 
 }  // namespace

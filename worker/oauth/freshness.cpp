@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <ctime>
 #include <string>
 #include <vector>
 
 #include "worker/http/message.hpp"
+#include "worker/util/number.hpp"
 
 namespace ve::oauth {
 
@@ -43,9 +43,8 @@ std::optional<std::int64_t> seconds(std::string_view s) {
   s = trim(s);
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
   if (s.empty() || s.size() > 12) return std::nullopt;
-  std::int64_t n = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc() || end != s.data() + s.size() || n < 0) return std::nullopt;
+  auto n = util::parse_int64(s);
+  if (!n || *n < 0) return std::nullopt;
   return n;
 }
 

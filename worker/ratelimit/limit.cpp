@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <string>
 #include <vector>
 
 #include "worker/store/rows.hpp"
+#include "worker/util/number.hpp"
 #include "worker/util/time.hpp"
 
 namespace ve::ratelimit {
@@ -23,9 +23,8 @@ std::string_view action_name(Action a) {
 std::int64_t var_or(const config::Config& config, const std::string& name, std::int64_t fallback) {
   auto v = config.var(name);
   if (!v) return fallback;
-  std::int64_t n = 0;
-  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-  return ec == std::errc() && end == v->data() + v->size() && n > 0 ? n : fallback;
+  auto n = util::parse_int64(*v);
+  return n && *n > 0 ? *n : fallback;
 }
 
 /// The statement that purges every window older than `window` (any bucket; an

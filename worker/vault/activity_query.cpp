@@ -1,8 +1,8 @@
 #include "worker/vault/activity_query.hpp"
 
 #include <array>
-#include <charconv>
 
+#include "worker/util/number.hpp"
 #include "worker/util/time.hpp"
 
 namespace ve::vault {
@@ -74,11 +74,8 @@ Result<std::optional<StatusFilter>> status_param(const std::map<std::string, std
 }  // namespace
 
 std::optional<std::int64_t> parse_positive(std::string_view s, std::int64_t max) {
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v < 1 || v > max) {
-    return std::nullopt;
-  }
+  auto v = util::parse_int64(s);
+  if (!v || *v < 1 || *v > max) return std::nullopt;
   return v;
 }
 

@@ -1,9 +1,8 @@
 // audit_vault_health: run the health check and turn it into a prioritised plan,
 // changing nothing without the user's go-ahead.
-#include <charconv>
-
 #include "worker/health/rules.hpp"
 #include "worker/mcp/prompts/prompts.hpp"
+#include "worker/util/number.hpp"
 
 namespace ve::mcp::prompts {
 
@@ -16,14 +15,11 @@ constexpr std::string_view kDescription =
 Result<std::int64_t> stale_after(const std::map<std::string, std::string>& args) {
   auto it = args.find("stale_after_days");
   if (it == args.end() || it->second.empty()) return health::kRotationMaxAgeDays;
-  std::int64_t v = 0;
-  const auto& s = it->second;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v < health::kMinThresholdDays ||
-      v > health::kMaxThresholdDays) {
+  auto v = util::parse_int64(it->second);
+  if (!v || *v < health::kMinThresholdDays || *v > health::kMaxThresholdDays) {
     return bad_request("argument 'stale_after_days' must be a whole number of days from 1 to 3650");
   }
-  return v;
+  return *v;
 }
 
 /// The message text for a stale-after threshold of `days`.
