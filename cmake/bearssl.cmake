@@ -1,4 +1,4 @@
-# BearSSL, built from Debian's source package `bearssl` (see ../../shared/DESIGN.md,
+# BearSSL, built from Debian's source package `bearssl` (see docs/architecture.md,
 # "Cryptography" and "Toolchain facts").
 #
 # At configure time this module

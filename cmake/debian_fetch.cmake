@@ -1,6 +1,6 @@
 # Configure-time fetch of pinned Debian packages into a verified deps cache, shared by
 # cmake/bearssl.cmake (a *source* package) and cmake/valijson.cmake (a *binary* .deb);
-# see ../../shared/DESIGN.md, "Toolchain facts".
+# see docs/architecture.md, "Toolchain facts".
 #
 #   ve_debian_fetch(<out_path_var>
 #                   KIND source|binary PACKAGE <name> VERSION <debian version>

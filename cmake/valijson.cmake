@@ -1,5 +1,5 @@
 # valijson (header-only JSON Schema validator), from Debian's binary package
-# `libvalijson-dev` (see ../../shared/DESIGN.md, "MCP": tool arguments are validated
+# `libvalijson-dev` (see docs/architecture.md, "MCP": tool arguments are validated
 # against each tool's inputSchema).
 #
 # The package's apt dependencies are huge (Qt, Poco: it ships adapters for every JSON

@@ -1,5 +1,5 @@
 # Cross-compiles the core to wasm32-wasi with Debian's clang-14, wasi-libc and
-# libc++ (see ../shared/DESIGN.md, "Toolchain facts").
+# libc++ (see docs/architecture.md, "Toolchain facts").
 set(CMAKE_SYSTEM_NAME WASI)
 set(CMAKE_SYSTEM_VERSION 1)
 set(CMAKE_SYSTEM_PROCESSOR wasm32)

@@ -1,5 +1,5 @@
 // The WASI preview1 imports core.wasm needs, and nothing more. Time and
-// randomness are synchronous imports (DESIGN.md "The data path"): the core
+// randomness are synchronous imports (docs/architecture.md "The data path"): the core
 // never seeds its own PRNG. ABI.md "Exports" (`_initialize`) assumes them.
 
 /** WASI errno 0: success. */

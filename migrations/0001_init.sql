@@ -1,4 +1,4 @@
--- vaultedge schema v1. All mutable state lives here (DESIGN.md "Storage and
+-- vaultedge schema v1. All mutable state lives here (docs/architecture.md "Storage and
 -- consistency"); KV holds only immutable ciphertext blobs named in key_versions.
 -- Timestamps are INTEGER milliseconds since the Unix epoch (UTC).
 -- Every bearer credential is stored only as the lower-case hex SHA-256 of the

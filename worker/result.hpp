@@ -1,4 +1,4 @@
-// Errors as values: the wasm build has no C++ exceptions (DESIGN.md, toolchain
+// Errors as values: the wasm build has no C++ exceptions (docs/architecture.md, toolchain
 // facts), so every fallible operation returns ve::Result<T>. libc++ 14 has no
 // std::expected; this is the minimal subset we use.
 #pragma once

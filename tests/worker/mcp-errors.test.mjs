@@ -7,7 +7,7 @@
 // (unknown tool → -32602; bad arguments → isError result), JSON-RPC 2.0
 // (-32700/-32600/-32601), the 2026-07-28 revision (missing `_meta` envelope →
 // 400/-32602, header/_meta version mismatch → 400/-32020 HeaderMismatch),
-// DESIGN.md (1 MiB body limit → 413; 401 with WWW-Authenticate: Bearer).
+// docs/architecture.md (1 MiB body limit → 413; 401 with WWW-Authenticate: Bearer).
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';

@@ -33,7 +33,7 @@ export function redact(s) {
   return out;
 }
 
-/** The revisions the server speaks (DESIGN.md "MCP"). */
+/** The revisions the server speaks (docs/architecture.md "MCP"). */
 export const REVISIONS = Object.freeze(['2025-06-18', '2025-11-25', '2026-07-28']);
 /** The stateless revision: no initialize, `_meta` on every request. */
 export const STATELESS = '2026-07-28';
@@ -218,7 +218,7 @@ export function keyRef(key) {
 
 /**
  * Asserts a successful CallToolResult: not isError, an object structuredContent,
- * and a text block carrying the same object (DESIGN.md "MCP").
+ * and a text block carrying the same object (docs/architecture.md "MCP").
  * @param {string} name tool name, for messages
  * @param {any} result
  * @returns {any} structuredContent

@@ -1,5 +1,5 @@
 // The effects a request may ask its host to perform, and their results.
-// Byte encoding: wasm/ABI.md. Semantics: DESIGN.md "Storage and consistency".
+// Byte encoding: wasm/ABI.md. Semantics: docs/architecture.md "Storage and consistency".
 #pragma once
 #include <cstdint>
 #include <string>

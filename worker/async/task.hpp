@@ -4,7 +4,7 @@
 // (async/io.hpp) the whole chain suspends and control returns to the Driver,
 // which hands the effects to the host (JS shim or host runner) with the C stack
 // fully unwound — no stack switching, so any number of requests can interleave
-// in one wasm instance (DESIGN.md, "The data path").
+// in one wasm instance (docs/architecture.md, "The data path").
 #pragma once
 #include <coroutine>
 #include <cstdlib>

@@ -1,5 +1,5 @@
 // Audit rows: metadata only — never values, bodies, arguments or credentials
-// (DESIGN.md). A row is a Statement so callers put it in the same D1 batch as
+// (docs/architecture.md). A row is a Statement so callers put it in the same D1 batch as
 // the change it records: the change and its audit row commit together.
 #pragma once
 #include <optional>

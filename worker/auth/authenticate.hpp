@@ -1,4 +1,4 @@
-// One function turns a request into a principal (DESIGN.md "Principals").
+// One function turns a request into a principal (docs/architecture.md "Principals").
 #pragma once
 #include <optional>
 #include <string>
@@ -32,7 +32,7 @@ async::Task<Result<std::optional<Principal>>> session_principal(api::Ctx& ctx);
 /// Value of cookie `name` in the request's Cookie header(s), or nullopt.
 std::optional<std::string> cookie(const http::Request& req, std::string_view name);
 
-/// SHA-256 hex of a bearer credential: the only form stored (DESIGN.md "Cryptography").
+/// SHA-256 hex of a bearer credential: the only form stored (docs/architecture.md "Cryptography").
 std::string credential_hash(std::string_view token);
 
 }  // namespace ve::auth

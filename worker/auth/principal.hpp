@@ -1,4 +1,4 @@
-// Who is calling (DESIGN.md "Principals and authorization").
+// Who is calling (docs/architecture.md "Principals and authorization").
 #pragma once
 #include <algorithm>
 #include <string>
@@ -15,7 +15,7 @@ struct Principal {
   std::string client;    ///< human label for audit rows, e.g. "apilocker-cli", "dashboard"
   std::vector<std::string> scopes;  ///< OAuth scopes; empty for other kinds
   std::string token_id;  ///< OAuth grant id (scoped tokens: the token id); audit rows' token_id
-  /// Scoped tokens only: the ids of the keys it may read and proxy (DESIGN.md
+  /// Scoped tokens only: the ids of the keys it may read and proxy (docs/architecture.md
   /// "Principals"); empty for other kinds, which are not limited per key.
   std::vector<std::string> allowed_keys;
   /// Browser sessions only: the session's public id (`ses_…`, sessions.id), so

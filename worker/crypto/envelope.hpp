@@ -1,4 +1,4 @@
-// Envelope encryption of secret values (DESIGN.md, "Cryptography").
+// Envelope encryption of secret values (docs/architecture.md, "Cryptography").
 //
 // Each sealed value gets a fresh random 256-bit data key (DEK). The value is
 // sealed with AES-256-GCM under the DEK (random 96-bit nonce, AAD binding the

@@ -1,5 +1,5 @@
 // Keyed fingerprints of secret values, for leak and duplicate detection
-// (DESIGN.md: "a keyed fingerprint (HMAC-SHA256 under a separate key) of each
+// (docs/architecture.md: "a keyed fingerprint (HMAC-SHA256 under a separate key) of each
 // value, never a plain hash").
 //
 //   fingerprint = lowercase hex( HMAC-SHA256(fingerprint_key, value) )   (64 chars)

@@ -1,5 +1,5 @@
 // The key-encryption-key (KEK) ring from the Worker secret VAULT_KEYS
-// (DESIGN.md, "Cryptography").
+// (docs/architecture.md, "Cryptography").
 //
 // Format:   VAULT_KEYS = kid ":" key64 *( "," kid ":" key64 )
 //   kid     1..32 characters of [A-Za-z0-9_-], unique within the ring

@@ -3,7 +3,7 @@
 // Source: getentropy(3). On the host that is the kernel CSPRNG (getrandom(2));
 // on wasm32-wasi, wasi-libc implements it with the WASI `random_get` import, which
 // the Worker shim backs with crypto.getRandomValues(). We never seed or run a PRNG
-// of our own (DESIGN.md, "The data path": "Never seed your own PRNG").
+// of our own (docs/architecture.md, "The data path": "Never seed your own PRNG").
 #pragma once
 
 #include <cstddef>
@@ -27,7 +27,7 @@ namespace ve::crypto {
 /// A bearer credential: `prefix` followed by base64url (RFC 4648 §5, no padding) of
 /// `nbytes` random bytes, e.g. random_token("vk_at_") ->
 /// "vk_at_" + 43 characters for the default 32 bytes (256 bits).
-/// DESIGN.md requires every issued credential to carry >= 256 random bits, so keep
+/// docs/architecture.md requires every issued credential to carry >= 256 random bits, so keep
 /// the default unless the token is not a credential.
 /// Returns an empty string if the entropy source failed: callers must check
 /// `.empty()` and fail the request (never issue a token without randomness).

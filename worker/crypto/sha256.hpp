@@ -16,7 +16,7 @@ using Digest = std::array<std::uint8_t, 32>;
 [[nodiscard]] Digest sha256(std::string_view data) noexcept;
 
 /// SHA-256 of `data` as 64 lowercase hex characters. This is how bearer credentials
-/// are stored (DESIGN.md: "stored only as a SHA-256 hash").
+/// are stored (docs/architecture.md: "stored only as a SHA-256 hash").
 [[nodiscard]] std::string sha256_hex(std::string_view data);
 
 /// HMAC-SHA256(key, msg). `key` may have any length (keys longer than 64 bytes are

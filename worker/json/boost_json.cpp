@@ -1,4 +1,4 @@
-// Boost.JSON compiled once, header-only, without exceptions (DESIGN.md toolchain
+// Boost.JSON compiled once, header-only, without exceptions (docs/architecture.md toolchain
 // facts): a throw inside Boost is a bug in how we call it, so it aborts.
 #include <boost/throw_exception.hpp>
 #include <cstdlib>

@@ -1,5 +1,5 @@
 // The one place that decides whether a principal may use an MCP tool or prompt
-// (DESIGN.md "Principals and authorization").
+// (docs/architecture.md "Principals and authorization").
 #pragma once
 #include <optional>
 #include <string>

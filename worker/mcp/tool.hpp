@@ -31,7 +31,7 @@ struct ToolResult {
 };
 
 /// MCP ToolAnnotations. They are hints a client shows the user, so they must
-/// tell the truth (DESIGN.md "MCP").
+/// tell the truth (docs/architecture.md "MCP").
 struct ToolAnnotations {
   bool read_only = false;    ///< readOnlyHint: changes nothing
   bool destructive = false;  ///< destructiveHint: may destroy or replace data irreversibly

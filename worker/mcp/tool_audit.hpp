@@ -1,4 +1,4 @@
-// The audit row of a tools/call (DESIGN.md "MCP", issue 3 "Audit"): action
+// The audit row of a tools/call (docs/architecture.md "MCP", issue 3 "Audit"): action
 // "mcp.tool_call", detail = the tool name, key_id and status from the ToolResult,
 // client = the MCP client's label, latency; the audit module adds the principal,
 // IP and country. Never arguments, never results.

@@ -1,7 +1,7 @@
 // The D1 cache of validated Client ID Metadata Documents
 // (oauth_client_documents, migrations/0009): a document is fetched at most
 // once per HTTP freshness lifetime (freshness.hpp), not at every authorization
-// request. Mutable state, hence D1 (DESIGN.md "Storage and consistency").
+// request. Mutable state, hence D1 (docs/architecture.md "Storage and consistency").
 #pragma once
 #include <cstdint>
 #include <optional>

@@ -1,7 +1,7 @@
 // Grants, codes, access and refresh tokens (docs/oauth.md "Tokens"): what is
 // minted, how long it lives, and the statements that store and revoke it. All
 // credentials are random 256-bit strings with a kind prefix, stored only as
-// auth::credential_hash() (DESIGN.md "Cryptography").
+// auth::credential_hash() (docs/architecture.md "Cryptography").
 #pragma once
 #include <boost/json.hpp>
 #include <cstdint>

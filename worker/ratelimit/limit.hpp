@@ -1,5 +1,5 @@
 // Rate limits, counted in D1 so every isolate and location sees the same
-// counts (DESIGN.md: mutable state lives in D1; an in-memory counter would be
+// counts (docs/architecture.md: mutable state lives in D1; an in-memory counter would be
 // per isolate), in fixed one-minute windows:
 // - using secrets (proxy calls, reveals): per user and per credential (scoped
 //   token, OAuth grant, device);

@@ -1,4 +1,4 @@
-// Environment variable names for revealed credentials (DESIGN.md, wire contract
+// Environment variable names for revealed credentials (docs/architecture.md, wire contract
 // notes): what `apilocker run` / `env` export each value as.
 #pragma once
 #include <string>

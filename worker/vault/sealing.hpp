@@ -14,7 +14,7 @@
 namespace ve::vault {
 
 /// KV name of a version's blob: `blob/{user_id}/{key_id}/{version}`. Written
-/// once, never overwritten (DESIGN.md "Storage and consistency").
+/// once, never overwritten (docs/architecture.md "Storage and consistency").
 std::string blob_key(std::string_view user_id, std::string_view key_id, std::int64_t version);
 
 /// A sealed version, ready for KV and key_versions.

@@ -1,4 +1,4 @@
-// The vault's MCP prompts, in prompts/list order (DESIGN.md "MCP").
+// The vault's MCP prompts, in prompts/list order (docs/architecture.md "MCP").
 #include "worker/mcp/prompts/prompts.hpp"
 
 namespace ve::mcp {

@@ -1,4 +1,4 @@
-// The vault's MCP tools, in tools/list order (DESIGN.md "MCP"): reads first,
+// The vault's MCP tools, in tools/list order (docs/architecture.md "MCP"): reads first,
 // then writes, then the account's devices.
 #include "worker/mcp/tools/tools.hpp"
 
