@@ -97,3 +97,48 @@ TEST_CASE("a resume with the wrong effect ids fails that request only", "[driver
   CHECK_FALSE(next.done);
   CHECK(next.effects.size() == 2);
 }
+
+namespace {
+
+/// Three groups: one KV get, two KV gets together, then a D1 batch beside a KV get.
+async::Task<http::Reply> counted_handler(async::Io& io, http::Request) {
+  std::vector<async::Effect> one;
+  one.emplace_back(async::KvGet{"a"});
+  co_await io.perform(std::move(one));
+  std::vector<async::Effect> two;
+  two.emplace_back(async::KvGet{"b"});
+  two.emplace_back(async::KvGet{"c"});
+  co_await io.perform(std::move(two));
+  std::vector<async::Effect> mixed;
+  mixed.emplace_back(async::D1Batch{});
+  mixed.emplace_back(async::KvGet{"d"});
+  co_await io.perform(std::move(mixed));
+  co_await io.perform({});  // nothing to wait for: not a round trip
+  const auto& t = io.round_trips();
+  http::Reply reply;
+  reply.response.body =
+      std::to_string(t.d1) + " " + std::to_string(t.kv) + " " + std::to_string(t.fetch);
+  co_return reply;
+}
+
+}  // namespace
+
+TEST_CASE("Io counts one round trip per effect group and kind", "[driver]") {
+  async::Driver driver(&counted_handler);
+  auto step = driver.begin(http::Request{});
+  while (!step.done) {
+    std::vector<std::pair<std::uint32_t, async::EffectResult>> results;
+    for (const auto& [id, e] : step.effects) {
+      async::EffectResult r;
+      r.ok = true;
+      if (std::holds_alternative<async::D1Batch>(e)) {
+        r.value = std::vector<async::Rows>{};
+      } else {
+        r.value = async::KvValue{};
+      }
+      results.emplace_back(id, std::move(r));
+    }
+    step = driver.resume(step.task_id, std::move(results));
+  }
+  CHECK(step.reply.response.body == "1 3 0");
+}

@@ -256,7 +256,7 @@ describe('worker with a core that cannot start', () => {
 describe('worker with the built core', () => {
   let w;
   before(async () => {
-    w = await startWorker();
+    w = await startWorker({ vars: { LOG_REQUESTS: 'all' } });
   });
   after(async () => {
     await w?.stop();

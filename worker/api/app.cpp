@@ -64,10 +64,17 @@ boost::json::object log_fields(const Ctx& ctx, int status) {
   o["status"] = status;
   o["latency_ms"] = util::now_ms() - ctx.started_ms;
   o["principal"] = auth::kind_name(ctx.principal.kind);
+  const auto& trips = ctx.io.round_trips();
+  o["d1"] = trips.d1;
+  o["kv"] = trips.kv;
+  if (trips.fetch != 0) o["fetch"] = trips.fetch;
   return o;
 }
 
+/// The line for a request that ended with `status`, or "" when LOG_REQUESTS
+/// does not want it (config.hpp RequestLog).
 std::string log_line(const Ctx& ctx, int status) {
+  if (!ctx.config.request_log.wants(status)) return {};
   return json::dump(log_fields(ctx, status));
 }
 

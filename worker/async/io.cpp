@@ -10,6 +10,24 @@ Error effect_error(const char* what, const std::string& detail) {
 }
 }  // namespace
 
+void Io::count(const std::vector<Effect>& group) {
+  bool d1 = false;
+  bool kv = false;
+  bool fetch = false;
+  for (const auto& e : group) {
+    if (std::holds_alternative<D1Batch>(e)) {
+      d1 = true;
+    } else if (std::holds_alternative<FetchRequest>(e)) {
+      fetch = true;
+    } else {
+      kv = true;
+    }
+  }
+  round_trips_.d1 += d1 ? 1 : 0;
+  round_trips_.kv += kv ? 1 : 0;
+  round_trips_.fetch += fetch ? 1 : 0;
+}
+
 Task<EffectResult> Io::perform_one(Effect effect) {
   std::vector<Effect> e;
   e.push_back(std::move(effect));

@@ -12,6 +12,17 @@
 
 namespace ve::async {
 
+/// The waits a request spent on each kind of storage or network: one per
+/// effect group that held at least one effect of that kind (the effects of a
+/// group run concurrently, so a group is one wait however many it holds). At
+/// the edge each D1 round trip costs milliseconds: docs/architecture.md
+/// "Round trips" gives the budget per route.
+struct RoundTrips {
+  int d1 = 0;     ///< groups with a d1.batch
+  int kv = 0;     ///< groups with a kv.get, kv.put or kv.delete
+  int fetch = 0;  ///< groups with an outbound fetch
+};
+
 class Io {
  public:
   /// Awaitable returned by perform(); yields one EffectResult per effect, in order.
@@ -20,6 +31,7 @@ class Io {
     Awaiter(Io& io, std::vector<Effect> effects) : io_(io), effects_(std::move(effects)) {}
     bool await_ready() const noexcept { return effects_.empty(); }
     void await_suspend(std::coroutine_handle<> h) {
+      io_.count(effects_);
       io_.pending_ = std::move(effects_);
       io_.waiting_ = h;
     }
@@ -44,6 +56,9 @@ class Io {
   /// fetch: the upstream response (any status); error 502 when it could not be reached.
   Task<Result<FetchResponse>> fetch(FetchRequest request);
 
+  /// Round trips so far in this request (for its log line and the tests).
+  const RoundTrips& round_trips() const { return round_trips_; }
+
   // ---- Driver side ----
   /// Effects the suspended request is waiting for (empty when it is not waiting).
   std::vector<Effect> take_pending() { return std::move(pending_); }
@@ -58,6 +73,9 @@ class Io {
   /// Runs one effect; a missing result comes back as a failed one.
   Task<EffectResult> perform_one(Effect effect);
 
+  void count(const std::vector<Effect>& group);
+
+  RoundTrips round_trips_;
   std::vector<Effect> pending_;
   std::vector<EffectResult> results_;
   std::coroutine_handle<> waiting_;
